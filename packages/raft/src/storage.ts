@@ -1,0 +1,21 @@
+import type { ConfState, Entry, HardState, SnapshotMeta } from './types.js';
+
+/**
+ * The core's synchronous view of one group's durable log. Hosts keep it in memory (the
+ * `MemoryLogStorage` here) and write through to disk in their own batches, so the core
+ * never waits on I/O.
+ */
+export interface LogStorage {
+  /** The hard state and configuration found at start. */
+  initialState(): { hardState: HardState; conf: ConfState };
+  /** Entries in [lo, hi), at least one even when it alone exceeds `maxBytes`. Throws `CompactedError` below firstIndex. */
+  entries(lo: number, hi: number, maxBytes: number): Entry[];
+  /** Term of the entry at `index`; for firstIndex()-1 the snapshot's term. Throws `CompactedError` / `UnavailableError`. */
+  term(index: number): number;
+  firstIndex(): number;
+  lastIndex(): number;
+  /** Metadata of the newest snapshot; throws `SnapshotTemporarilyUnavailableError` while the host prepares one. */
+  snapshot(): SnapshotMeta;
+  /** Up to `maxBytes` of the snapshot's bytes from `offset`; `done` on the last piece. */
+  snapshotChunk(meta: SnapshotMeta, offset: number, maxBytes: number): { data: Uint8Array; done: boolean };
+}
