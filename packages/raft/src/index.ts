@@ -1,2 +1,11 @@
 export * from './types.js';
 export type { LogStorage } from './storage.js';
+export type { RaftConfig } from './config.js';
+export type { RaftStatus, PeerProgress } from './status.js';
+export * from './errors.js';
+export { BOOTSTRAP_INDEX, BOOTSTRAP_TERM, MemoryLogStorage } from './memory-storage.js';
+export { RawNode } from './raw-node.js';
+export { ProgressState } from './progress.js';
+export { VoteResult, majorityCommitIndex, jointCommitIndex, majorityVoteResult, jointVoteResult } from './quorum.js';
+export { applyConfChange, enterJoint, leaveJoint, isJoint, confMembers, isVoterIn } from './confchange.js';
+export { entryBytes, entryPayloadBytes } from './entry-size.js';

@@ -1,12 +1,17 @@
 import type { ConfState, Entry, HardState, SnapshotMeta } from './types.js';
 
 /**
- * The core's synchronous view of one group's durable log. Hosts keep it in memory (the
+ * The core's synchronous view of one group's durable log. A group's founding replicas start
+ * from a snapshot at index 1 holding the first configuration (`BOOTSTRAP_INDEX`); a replica
+ * added later starts empty and is sent a snapshot. Hosts keep it in memory (the
  * `MemoryLogStorage` here) and write through to disk in their own batches, so the core
  * never waits on I/O.
  */
 export interface LogStorage {
-  /** The hard state and configuration found at start. */
+  /**
+   * The hard state found at start, and the configuration as of the snapshot (`snapshot().index`).
+   * The core replays configuration entries after the snapshot up to the applied index itself.
+   */
   initialState(): { hardState: HardState; conf: ConfState };
   /** Entries in [lo, hi), at least one even when it alone exceeds `maxBytes`. Throws `CompactedError` below firstIndex. */
   entries(lo: number, hi: number, maxBytes: number): Entry[];

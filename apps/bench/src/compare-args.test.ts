@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parseCompareArgs } from './compare-args.js';
+import { UsageError } from './usage-error.js';
+
+describe('parseCompareArgs', () => {
+  it('fills the defaults', () => {
+    expect(parseCompareArgs([])).toEqual({
+      kind: 'run',
+      options: { durationS: 10, warmupS: 2, only: undefined, serverMain: undefined, etcdPath: undefined, outDir: 'bench-results', seed: 1, keepData: false, json: false },
+    });
+  });
+
+  it('reads every flag', () => {
+    const command = parseCompareArgs(['--duration', '3', '--warmup', '0', '--only', 'etcd', '--server-main', 'x.js', '--etcd', '/bin/etcd', '--out-dir', 'out', '--seed', '9', '--keep-data', '--json']);
+    expect(command).toEqual({
+      kind: 'run',
+      options: { durationS: 3, warmupS: 0, only: 'etcd', serverMain: 'x.js', etcdPath: '/bin/etcd', outDir: 'out', seed: 9, keepData: true, json: true },
+    });
+  });
+
+  it('refuses bad flags clearly', () => {
+    expect(() => parseCompareArgs(['--only', 'redis'])).toThrow(new UsageError("--only must be one of flotilla|etcd, got 'redis'"));
+    expect(() => parseCompareArgs(['--duration', '0'])).toThrow(/--duration must be a number/);
+    expect(() => parseCompareArgs(['--out-dir', ' '])).toThrow(/--out-dir/);
+    expect(() => parseCompareArgs(['--clients', '5'])).toThrow(UsageError);
+  });
+});

@@ -1,0 +1,73 @@
+// The command line of `pnpm bench:compare`.
+import { parseArgs } from 'node:util';
+import { parseChoiceFlag, parseIntegerFlag, parseNumberFlag } from './flag-values.js';
+import type { TargetKind } from './load-spec.js';
+import { TARGET_KINDS } from './load-spec.js';
+import { UsageError } from './usage-error.js';
+
+export const COMPARE_USAGE = `usage: pnpm bench:compare -- [flags]
+  --duration S          measured seconds per workload (default 10)
+  --warmup S            unmeasured seconds before each workload (default 2)
+  --only etcd|flotilla  run one side only
+  --server-main PATH    the built Flotilla server (default apps/server/dist/main.js)
+  --etcd PATH           the etcd binary (default: etcd on PATH; etcd is skipped when absent)
+  --out-dir DIR         where the JSON result goes (default bench-results)
+  --seed S              seed of the key choice (default 1)
+  --keep-data           keep the servers' temp data dirs and logs
+  --json                print the JSON result on stdout instead of the table`;
+
+export interface CompareOptions {
+  readonly durationS: number;
+  readonly warmupS: number;
+  readonly only: TargetKind | undefined;
+  readonly serverMain: string | undefined;
+  readonly etcdPath: string | undefined;
+  readonly outDir: string;
+  readonly seed: number;
+  readonly keepData: boolean;
+  readonly json: boolean;
+}
+
+export type CompareCommand = { readonly kind: 'help' } | { readonly kind: 'run'; readonly options: CompareOptions };
+
+export function parseCompareArgs(argv: readonly string[]): CompareCommand {
+  let flags;
+  try {
+    flags = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        only: { type: 'string' },
+        'server-main': { type: 'string' },
+        etcd: { type: 'string' },
+        'out-dir': { type: 'string' },
+        seed: { type: 'string' },
+        'keep-data': { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (flags.help === true) return { kind: 'help' };
+  const outDir = flags['out-dir'] ?? 'bench-results';
+  if (outDir.trim() === '') throw new UsageError('--out-dir must not be empty');
+  return {
+    kind: 'run',
+    options: {
+      durationS: parseNumberFlag('duration', flags.duration ?? '10', 0.1, 3600),
+      warmupS: parseNumberFlag('warmup', flags.warmup ?? '2', 0, 3600),
+      only: flags.only === undefined ? undefined : parseChoiceFlag('only', flags.only, TARGET_KINDS),
+      serverMain: flags['server-main'],
+      etcdPath: flags.etcd,
+      outDir,
+      seed: parseIntegerFlag('seed', flags.seed ?? '1', 0, 2 ** 32 - 1),
+      keepData: flags['keep-data'] === true,
+      json: flags.json === true,
+    },
+  };
+}

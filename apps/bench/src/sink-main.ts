@@ -1,0 +1,7 @@
+// The self-test's server process: `node sink-main.js PORT`. It is stopped by its parent's
+// ChildGroup like any benchmarked server.
+import { startHttpSink } from './http-sink.js';
+
+const port = Number(process.argv[2]);
+if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`sink-main: bad port '${process.argv[2]}'`);
+await startHttpSink(port);

@@ -1,0 +1,92 @@
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from 'pino';
+import { ServiceError } from '@flotilla/multiraft';
+import type { KvService } from '@flotilla/multiraft';
+import { KvInputError } from '@flotilla/kv';
+import { HEALTH_PATH, LIVEZ_PATH, READYZ_PATH, registerHealthRoutes, STATUS_PATH } from './health-routes.js';
+import { errorBody, HttpError } from './http-error.js';
+import { KEY_ROUTE, KV_PREFIX, registerKvRoutes } from './kv-routes.js';
+import { PROPOSE_PATH, READ_PATH, registerProposeRoutes } from './propose-routes.js';
+import { httpErrorFromServiceError } from './service-error-response.js';
+import { pathAndQuery } from './request-target.js';
+
+/** A value (1 MiB) plus room for base64 and JSON around it in `/propose`. */
+export const DEFAULT_MAX_BODY_BYTES = 1_572_864;
+
+export interface AppOptions {
+  readonly logger: Logger;
+  readonly maxBodyBytes?: number;
+}
+
+/** Every route and the methods it answers; any other method on it is a 405. */
+const ALLOWED_METHODS: readonly (readonly [string, readonly string[]])[] = [
+  [KV_PREFIX, ['GET', 'HEAD']],
+  [KEY_ROUTE, ['GET', 'HEAD', 'PUT', 'DELETE']],
+  [PROPOSE_PATH, ['POST']],
+  [READ_PATH, ['GET', 'HEAD']],
+  [STATUS_PATH, ['GET', 'HEAD']],
+  [HEALTH_PATH, ['GET', 'HEAD']],
+  [LIVEZ_PATH, ['GET', 'HEAD']],
+  [READYZ_PATH, ['GET', 'HEAD']],
+];
+
+const isReadMethod = (method: string): boolean => method === 'GET' || method === 'HEAD';
+
+const toHttpError = (error: unknown, c: Context): HttpError | undefined => {
+  if (error instanceof HttpError) return error;
+  if (error instanceof ServiceError) {
+    return httpErrorFromServiceError(error, { pathAndQuery: pathAndQuery(c.req.url), isWrite: !isReadMethod(c.req.method) });
+  }
+  if (error instanceof KvInputError) {
+    return new HttpError(error.code === 'value_too_large' ? 413 : 400, error.code, error.message);
+  }
+  return undefined;
+};
+
+/** The HTTP face of one node: `/v1/kv`, `/propose`, `/read`, status and probes. */
+export const createApp = (service: KvService, options: AppOptions): Hono => {
+  const { logger } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const app = new Hono();
+
+  // Rejects on Content-Length before reading, and stops a chunked body at the limit, so an
+  // oversized request is never buffered whole. `Connection: close` spares draining the rest.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new HttpError(413, 'payload_too_large', `the request body exceeds ${maxBodyBytes} bytes`, {}, {
+          Connection: 'close',
+        });
+      },
+    }),
+  );
+
+  registerKvRoutes(app, service);
+  registerProposeRoutes(app, service);
+  registerHealthRoutes(app, service);
+
+  for (const [path, methods] of ALLOWED_METHODS) {
+    app.all(path, (c) => {
+      throw new HttpError(405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}`, {}, {
+        Allow: methods.join(', '),
+      });
+    });
+  }
+
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+
+  app.onError((error, c) => {
+    const httpError = toHttpError(error, c);
+    if (httpError !== undefined) {
+      return c.json(errorBody(httpError.code, httpError.message, httpError.details), httpError.status, httpError.headers);
+    }
+    logger.error({ err: error, method: c.req.method, url: c.req.url }, 'request failed with an unexpected error');
+    return c.json(errorBody('internal', 'internal error; the server logged the details'), 500);
+  });
+
+  return app;
+};

@@ -1,0 +1,97 @@
+import type { Hono } from 'hono';
+import type { KvCommand, KvResult, KvService } from '@flotilla/multiraft';
+import { MAX_KEY_BYTES, validateKey, validateValue } from '@flotilla/kv';
+import { HttpError } from './http-error.js';
+import { keyValueJson } from './kv-json.js';
+import { percentDecode } from './percent-decode.js';
+import { QueryString } from './query-string.js';
+import { consistencyParam, ifRevisionParam, integerParam } from './query-values.js';
+import { encodedPath } from './request-target.js';
+
+export const KV_PREFIX = '/v1/kv';
+const KEY_PATH_PREFIX = `${KV_PREFIX}/`;
+/** Matches `/v1/kv/` and everything below it, but not `/v1/kv` itself (the scan). */
+export const KEY_ROUTE = `${KEY_PATH_PREFIX}:key{.*}`;
+
+const DEFAULT_SCAN_LIMIT = 100;
+export const MAX_SCAN_LIMIT = 10_000;
+
+/** The key is the whole rest of the path, so it may hold `/`; `%2F` and `/` are the same byte. */
+const keyFromUrl = (url: string): Uint8Array => {
+  const path = encodedPath(url);
+  if (!path.startsWith(KEY_PATH_PREFIX)) throw new Error(`kv route got a path outside ${KEY_PATH_PREFIX}: ${path}`);
+  const key = percentDecode(path.slice(KEY_PATH_PREFIX.length), false);
+  validateKey(key);
+  return key;
+};
+
+const compareFailed = (expected: number, currentRevision: number): HttpError =>
+  new HttpError(
+    412,
+    'compare_failed',
+    currentRevision === 0
+      ? `if_revision=${expected} but the key does not exist`
+      : `if_revision=${expected} but the key's mod revision is ${currentRevision}`,
+    { current_revision: currentRevision },
+  );
+
+/** A failed compare surfaces as 412 here; `/propose` reports it inside its result instead. */
+const requireSuccess = (result: KvResult, ifRevision: number | undefined) => {
+  if (result.succeeded) return result;
+  throw compareFailed(ifRevision ?? 0, result.currentRevision);
+};
+
+const withIfRevision = <C extends KvCommand>(command: C, ifRevision: number | undefined): C =>
+  ifRevision === undefined ? command : { ...command, ifRevision };
+
+export const registerKvRoutes = (app: Hono, service: KvService): void => {
+  app.get(KV_PREFIX, async (c) => {
+    const query = QueryString.parse(c.req.url, ['prefix', 'limit', 'consistency', 'max_staleness_ms']);
+    const prefix = query.bytes('prefix') ?? new Uint8Array(0);
+    if (prefix.byteLength > MAX_KEY_BYTES) {
+      throw new HttpError(400, 'prefix_too_large', `prefix is ${prefix.byteLength} bytes, keys are at most ${MAX_KEY_BYTES}`);
+    }
+    const limit = integerParam(query, 'limit', 1, MAX_SCAN_LIMIT) ?? DEFAULT_SCAN_LIMIT;
+    const scanned = await service.scan(prefix, limit, consistencyParam(query));
+    return c.json({ items: scanned.items.map(keyValueJson), more: scanned.more });
+  });
+
+  app.put(KEY_ROUTE, async (c) => {
+    const key = keyFromUrl(c.req.url);
+    const ifRevision = ifRevisionParam(QueryString.parse(c.req.url, ['if_revision']));
+    const value = new Uint8Array(await c.req.arrayBuffer());
+    validateValue(value);
+    const committed = await service.execute(withIfRevision({ op: 'put', key, value }, ifRevision));
+    const result = requireSuccess(committed.result, ifRevision);
+    if (result.op !== 'put') throw new Error(`a put was answered with a ${result.op} result`);
+    return c.json({
+      revision: result.revision,
+      create_revision: result.createRevision,
+      mod_revision: result.modRevision,
+      version: result.version,
+    });
+  });
+
+  app.delete(KEY_ROUTE, async (c) => {
+    const key = keyFromUrl(c.req.url);
+    const ifRevision = ifRevisionParam(QueryString.parse(c.req.url, ['if_revision']));
+    const committed = await service.execute(withIfRevision({ op: 'delete', key }, ifRevision));
+    const result = requireSuccess(committed.result, ifRevision);
+    if (result.op !== 'delete') throw new Error(`a delete was answered with a ${result.op} result`);
+    return c.json({ deleted: result.deleted, revision: result.revision });
+  });
+
+  app.get(KEY_ROUTE, async (c) => {
+    const key = keyFromUrl(c.req.url);
+    const consistency = consistencyParam(QueryString.parse(c.req.url, ['consistency', 'max_staleness_ms']));
+    const found = await service.get(key, consistency);
+    if (found === undefined) throw new HttpError(404, 'key_not_found', 'no such key');
+    return c.body(new Uint8Array(found.value), 200, {
+      'Content-Type': 'application/octet-stream',
+      'X-Flotilla-Create-Revision': String(found.createRevision),
+      'X-Flotilla-Mod-Revision': String(found.modRevision),
+      'X-Flotilla-Version': String(found.version),
+    });
+  });
+
+};

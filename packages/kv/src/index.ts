@@ -1,0 +1,34 @@
+export type { ApplyOutcome, ApplyResult, CompareFailedResult, DeleteResult, Mutation, PutResult, RejectedResult } from './apply-result.js';
+export { COMMAND_FORMAT_VERSION, decodeCommand, encodeCommand } from './command.js';
+export type { Command, DeleteCommand, PutCommand } from './command.js';
+export { CorruptStateError } from './corrupt-state-error.js';
+export type { KeyMeta } from './key-index.js';
+export {
+  coversKeyspace,
+  findRange,
+  FULL_RANGE,
+  isValidRange,
+  KEYSPACE_END,
+  rangeContains,
+  rangeContainsRange,
+  rangesOverlap,
+  splitKeyspace,
+} from './keyspace/hash-range.js';
+export type { HashRange } from './keyspace/hash-range.js';
+export { hashTagBytes } from './keyspace/hash-tag.js';
+export { createKeyHasher } from './keyspace/key-hasher.js';
+export type { KeyHasher } from './keyspace/key-hasher.js';
+export { KvInputError } from './kv-input-error.js';
+export type { KvErrorCode } from './kv-input-error.js';
+export { MAX_KEY_BYTES, MAX_VALUE_BYTES, validateKey, validateRevision, validateValue } from './limits.js';
+export { decodeStateBlob } from './state-blob.js';
+export type { ShardState } from './state-blob.js';
+export { KvStateMachine } from './state-machine.js';
+export type { StoredRecord } from './state-machine.js';
+export {
+  decodeValueRecord,
+  encodeValueRecord,
+  VALUE_RECORD_FORMAT_VERSION,
+  VALUE_RECORD_HEADER_BYTES,
+} from './value-record.js';
+export type { ValueRecord } from './value-record.js';

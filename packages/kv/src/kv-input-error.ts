@@ -1,0 +1,21 @@
+/** What a client can get wrong; the server maps each code to a JSON error. */
+export type KvErrorCode =
+  | 'key_empty'
+  | 'key_too_large'
+  | 'value_too_large'
+  | 'revision_invalid'
+  | 'malformed_command';
+
+/**
+ * Bad input: thrown at the API edge before proposing, and by command decoding. The state
+ * machine turns it into an error result, so a committed bad command changes nothing anywhere.
+ */
+export class KvInputError extends Error {
+  override readonly name = 'KvInputError';
+  readonly code: KvErrorCode;
+
+  constructor(code: KvErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}

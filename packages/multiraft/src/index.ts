@@ -1,0 +1,2 @@
+export * from './service.js';
+export type * from './node-config.js';

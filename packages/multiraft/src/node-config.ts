@@ -1,0 +1,38 @@
+import type { NodeId } from '@flotilla/raft';
+import type { KvService } from './service.js';
+
+export interface PeerAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Everything one node process needs to start; the server fills it from flags and environment. */
+export interface NodeConfig {
+  readonly id: NodeId;
+  readonly dataDir: string;
+  /** The node-to-node listener. */
+  readonly peerListen: PeerAddress;
+  /** Every initial member's peer address, this node's included. */
+  readonly peers: ReadonlyMap<NodeId, PeerAddress>;
+  /** This node's client URL, told to the other nodes so they can redirect clients here. */
+  readonly advertiseClientUrl: string;
+  /** Shards created when a fresh cluster is bootstrapped; ignored when the data dir holds a cluster. */
+  readonly initialShards: number;
+  readonly clusterSecret: string;
+  readonly tickIntervalMs: number;
+  readonly electionTimeoutTicks: number;
+  readonly heartbeatIntervalTicks: number;
+  /** Snapshot and compact a group's log after this many entries or bytes since the last snapshot. */
+  readonly snapshotThresholdEntries: number;
+  readonly snapshotThresholdBytes: number;
+  /** Bounds on work queued per node: requests waiting for a turn, and their bytes. */
+  readonly maxPendingRequests: number;
+  readonly maxPendingBytes: number;
+  readonly requestTimeoutMs: number;
+}
+
+export interface RunningNode {
+  readonly service: KvService;
+  /** Stop taking requests, hand leaderships to other voters, flush, close storage and transport. */
+  close(): Promise<void>;
+}

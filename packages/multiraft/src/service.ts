@@ -1,0 +1,101 @@
+import type { GroupId, NodeId, Role } from '@flotilla/raft';
+
+// The node's face towards its clients: what the HTTP server (apps/server) calls. The host
+// implements it; the server knows nothing of Raft groups beyond what this says.
+
+export type ReadConsistency =
+  | { readonly kind: 'linearizable' }
+  | { readonly kind: 'bounded'; readonly maxStalenessMs: number }
+  | { readonly kind: 'stale' };
+
+/** A key's value and its revisions, as the state machine stores them. */
+export interface KeyValue {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+  readonly createRevision: number;
+  readonly modRevision: number;
+  readonly version: number;
+}
+
+/** A KV command as a client states it; `ifRevision` makes it a compare-and-swap (0: create only). */
+export type KvCommand =
+  | { readonly op: 'put'; readonly key: Uint8Array; readonly value: Uint8Array; readonly ifRevision?: number }
+  | { readonly op: 'delete'; readonly key: Uint8Array; readonly ifRevision?: number };
+
+export type KvResult =
+  | {
+      readonly op: 'put';
+      readonly succeeded: true;
+      readonly revision: number;
+      readonly createRevision: number;
+      readonly modRevision: number;
+      readonly version: number;
+    }
+  | { readonly op: 'delete'; readonly succeeded: true; readonly deleted: boolean; readonly revision: number }
+  | { readonly op: 'put' | 'delete'; readonly succeeded: false; readonly currentRevision: number };
+
+/** Where a committed command landed. */
+export interface Committed {
+  readonly group: GroupId;
+  readonly logIndex: number;
+  readonly term: number;
+  readonly result: KvResult;
+}
+
+export interface ScanResult {
+  readonly items: readonly KeyValue[];
+  /** True when `limit` cut the answer short. */
+  readonly more: boolean;
+}
+
+export interface GroupStatus {
+  readonly group: GroupId;
+  readonly range: { readonly start: string; readonly end: string };
+  readonly role: Role;
+  readonly term: number;
+  readonly leader: NodeId;
+  readonly commitIndex: number;
+  readonly appliedIndex: number;
+  readonly voters: readonly NodeId[];
+  readonly learners: readonly NodeId[];
+}
+
+export interface NodeStatus {
+  readonly node: NodeId;
+  readonly groups: readonly GroupStatus[];
+}
+
+/**
+ * Errors a client can cause or must retry; the server maps each code to a status.
+ * `not_leader` carries the leader's client URL when one is known.
+ */
+export class ServiceError extends Error {
+  constructor(
+    readonly code:
+      | 'not_leader'
+      | 'no_leader'
+      | 'overloaded'
+      | 'timeout'
+      | 'unknown_outcome'
+      | 'shutting_down'
+      | 'invalid_request',
+    message: string,
+    readonly details: { readonly leaderUrl?: string; readonly retryAfterMs?: number } = {},
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+export interface KvService {
+  /** Routes to the shard's leader (forwarding over the transport when it is elsewhere). */
+  execute(command: KvCommand): Promise<Committed>;
+  /** Like `execute`, but only where this node leads the key's shard; else `not_leader`. */
+  executeHere(command: KvCommand): Promise<Committed>;
+  get(key: Uint8Array, consistency: ReadConsistency): Promise<KeyValue | undefined>;
+  /** Keys with `prefix`, sorted by key, across every shard. */
+  scan(prefix: Uint8Array, limit: number, consistency: ReadConsistency): Promise<ScanResult>;
+  status(): NodeStatus;
+  /** Every group this node hosts knows a leader and this node is not shutting down. */
+  isReady(): boolean;
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidRequestError } from './errors.js';
+import { MemoryLogStorage } from './memory-storage.js';
+import { ProgressState } from './progress.js';
+import { RawNode } from './raw-node.js';
+import { TEST_GROUP, TestCluster, bytes, conf, seededRandom, text } from './test-cluster.js';
+import { MessageType, Role, groupId, nodeId } from './types.js';
+
+describe('RawNode end to end', () => {
+  it('elects a leader and commits proposals on a 3-node group', () => {
+    const cluster = new TestCluster([1, 2, 3]);
+    cluster.elect(1);
+    expect(cluster.node(1).status().softState.role).toBe(Role.LEADER);
+    cluster.propose(1, 'a');
+    cluster.propose(2, 'b');
+    for (const id of [1, 2, 3]) expect(cluster.get(id).applied).toEqual(['a', 'b']);
+  });
+
+  it('elects a leader by ticking alone', () => {
+    const cluster = new TestCluster([1, 2, 3], { seed: 5 });
+    cluster.tick(40);
+    const leader = cluster.leader();
+    expect(leader).toBeDefined();
+    cluster.propose(leader as number, 'x');
+    for (const id of [1, 2, 3]) expect(cluster.get(id).applied).toEqual(['x']);
+  });
+});
+
+describe('Ready contract', () => {
+  it('holds back messages that depend on an unpersisted term or vote', () => {
+    const cluster = new TestCluster([1, 2, 3], { config: { preVote: false } });
+    const node = cluster.node(1);
+    node.campaign();
+    const ready = node.ready();
+    expect(ready.hardState).toMatchObject({ term: 2, vote: 1 });
+    expect(ready.messagesBeforeSync).toEqual([]);
+    expect(ready.messages.map((m) => m.type)).toEqual([MessageType.VOTE, MessageType.VOTE]);
+    node.advance(ready);
+  });
+
+  it('lets a leader with a durable term send appends before its own write', () => {
+    const cluster = new TestCluster([1, 2, 3]);
+    cluster.elect(1);
+    const node = cluster.node(1);
+    node.propose(bytes('x'));
+    const ready = node.ready();
+    expect(ready.entries.map((e) => text(e.data))).toEqual(['x']);
+    expect(ready.messagesBeforeSync.map((m) => m.type)).toEqual([MessageType.APP, MessageType.APP]);
+    expect(ready.messages).toEqual([]);
+    // The leader does not count its own unpersisted entry.
+    expect(node.status().progress?.find((p) => p.id === 1)?.match).toBeLessThan(ready.entries[0]?.index ?? 0);
+    node.advance(ready);
+  });
+
+  it('requires advance between readies, with the outstanding Ready', () => {
+    const cluster = new TestCluster([1, 2, 3]);
+    const node = cluster.node(1);
+    node.campaign();
+    const ready = node.ready();
+    expect(node.hasReady()).toBe(false);
+    expect(() => node.ready()).toThrow(InvalidRequestError);
+    expect(() => node.advance({ ...ready })).toThrow(InvalidRequestError);
+    node.advance(ready);
+  });
+
+  it('refuses local message types, foreign groups and misaddressed messages', () => {
+    const cluster = new TestCluster([1, 2, 3]);
+    const base = { group: TEST_GROUP, from: nodeId(2), to: nodeId(1), term: 1 };
+    expect(() => cluster.node(1).step({ ...base, type: MessageType.HUP })).toThrow(InvalidRequestError);
+    expect(() => cluster.node(1).step({ ...base, type: MessageType.APP, to: nodeId(3) })).toThrow(InvalidRequestError);
+    expect(() => cluster.node(1).step({ ...base, type: MessageType.APP, group: groupId(99) })).toThrow(InvalidRequestError);
+  });
+
+  it('validates its configuration', () => {
+    const make = (extra: object) => () =>
+      new RawNode({ id: nodeId(1), group: TEST_GROUP, storage: new MemoryLogStorage(conf([1])), random: seededRandom(1), ...extra });
+    expect(make({ electionTimeoutTicks: 0 })).toThrow(InvalidRequestError);
+    expect(make({ heartbeatIntervalTicks: 10 })).toThrow(InvalidRequestError);
+    expect(make({ applied: -1 })).toThrow(InvalidRequestError);
+    expect(make({ id: nodeId(0) })).toThrow(InvalidRequestError);
+    expect(make({})).not.toThrow();
+  });
+
+  it('reports leader progress in status', () => {
+    const cluster = new TestCluster([1, 2, 3]);
+    cluster.elect(1);
+    const status = cluster.node(1).status();
+    expect(status.progress?.map((p) => [p.id, p.match, p.state])).toEqual([
+      [1, status.lastIndex, ProgressState.REPLICATE],
+      [2, status.lastIndex, ProgressState.REPLICATE],
+      [3, status.lastIndex, ProgressState.REPLICATE],
+    ]);
+    expect(cluster.node(2).status().progress).toBeUndefined();
+  });
+});

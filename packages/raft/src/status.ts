@@ -1,0 +1,26 @@
+import type { ProgressState } from './progress.js';
+import type { ConfState, HardState, NodeId, SoftState } from './types.js';
+
+/** The leader's view of one replica. */
+export interface PeerProgress {
+  readonly id: NodeId;
+  readonly match: number;
+  readonly next: number;
+  readonly state: ProgressState;
+  readonly isLearner: boolean;
+  readonly recentActive: boolean;
+}
+
+/** A snapshot of a replica's Raft state, for operators and tests. */
+export interface RaftStatus {
+  readonly id: NodeId;
+  readonly hardState: HardState;
+  readonly softState: SoftState;
+  readonly applied: number;
+  readonly lastIndex: number;
+  readonly conf: ConfState;
+  /** Leader only. */
+  readonly progress?: readonly PeerProgress[];
+  /** Leader only: the replica leadership is being handed to, or NO_NODE. */
+  readonly leadTransferee?: NodeId;
+}

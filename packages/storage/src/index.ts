@@ -1,0 +1,15 @@
+export type { ApplyState, NodeMeta, NodeStore, ShardDescriptor, SnapshotFile, StoredGroup, UserRecord } from './node-store.js';
+export { WriteBatch } from './write-batch.js';
+export { LevelNodeStore } from './level-node-store.js';
+export { MemoryNodeStore, MemoryVolume } from './memory-node-store.js';
+export type { CrashPoint, NodeStoreOptions } from './engine-node-store.js';
+export { FULL_HASH_RANGE, HASH_SPACE_END, type HashRange } from './hash-range.js';
+export { SnapshotCorruptError } from './errors.js';
+export {
+  SCAN_LIMIT_MAX,
+  SNAPSHOT_CHUNK_MAX_BYTES,
+  STATE_MACHINE_MAX_BYTES,
+  USER_KEY_MAX_BYTES,
+  USER_VALUE_MAX_BYTES,
+  WRITE_BATCH_MAX_BYTES,
+} from './limits.js';

@@ -1,0 +1,80 @@
+// The LevelDB KvEngine (classic-level): binary keys and values, explicit snapshots.
+import { ClassicLevel } from 'classic-level';
+import { plainBytes } from './bytes.js';
+import type { KvEngine, KvEntry, KvOp, KvReader, KvSnapshot } from './engine.js';
+import type { KeyRange } from './keys.js';
+
+type Db = ClassicLevel<Uint8Array, Uint8Array>;
+type DbSnapshot = ReturnType<Db['snapshot']>;
+
+const ITERATOR_BATCH_ENTRIES = 256;
+
+class LevelReader implements KvReader {
+  constructor(
+    protected readonly db: Db,
+    private readonly dbSnapshot?: DbSnapshot,
+  ) {}
+
+  #readOptions(): { snapshot?: DbSnapshot } {
+    return this.dbSnapshot === undefined ? {} : { snapshot: this.dbSnapshot };
+  }
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    const value = await this.db.get(key, this.#readOptions());
+    return value === undefined ? undefined : plainBytes(value);
+  }
+
+  async getMany(keys: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    if (keys.length === 0) return [];
+    const values = await this.db.getMany(keys.slice(), this.#readOptions());
+    return values.map((value) => (value === undefined ? undefined : plainBytes(value)));
+  }
+
+  async *entries(range: KeyRange, limit?: number): AsyncIterable<KvEntry> {
+    const iterator = this.db.iterator({ gte: range.gte, lt: range.lt, limit: limit ?? -1, ...this.#readOptions() });
+    try {
+      for (;;) {
+        const batch = await iterator.nextv(ITERATOR_BATCH_ENTRIES);
+        if (batch.length === 0) return;
+        for (const [key, value] of batch) yield [plainBytes(key), plainBytes(value)];
+      }
+    } finally {
+      await iterator.close();
+    }
+  }
+
+  async *keys(range: KeyRange, limit?: number): AsyncIterable<Uint8Array> {
+    const iterator = this.db.keys({ gte: range.gte, lt: range.lt, limit: limit ?? -1, ...this.#readOptions() });
+    try {
+      for (;;) {
+        const batch = await iterator.nextv(ITERATOR_BATCH_ENTRIES);
+        if (batch.length === 0) return;
+        for (const key of batch) yield plainBytes(key);
+      }
+    } finally {
+      await iterator.close();
+    }
+  }
+}
+
+export class LevelEngine extends LevelReader implements KvEngine {
+  static async open(location: string): Promise<LevelEngine> {
+    const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(location, { keyEncoding: 'view', valueEncoding: 'view' });
+    await db.open();
+    return new LevelEngine(db);
+  }
+
+  async write(ops: readonly KvOp[], options: { sync: boolean }): Promise<void> {
+    await this.db.batch(ops.slice(), { sync: options.sync });
+  }
+
+  snapshot(): KvSnapshot {
+    const dbSnapshot = this.db.snapshot();
+    const reader = new LevelReader(this.db, dbSnapshot);
+    return Object.assign(reader, { release: (): Promise<void> => dbSnapshot.close() });
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}

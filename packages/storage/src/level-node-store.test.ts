@@ -1,0 +1,46 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClassicLevel } from 'classic-level';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Entry, GroupId, NodeId } from '@flotilla/raft';
+import { describeNodeStoreConformance } from './conformance.js';
+import { LevelNodeStore } from './level-node-store.js';
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'flotilla-storage-'));
+}
+
+describeNodeStoreConformance('LevelNodeStore', async () => {
+  const dir = await tempDir();
+  return { open: (options) => LevelNodeStore.open(dir, options), cleanup: () => rm(dir, { recursive: true, force: true }) };
+});
+
+describe('LevelNodeStore group commit', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('writes every group of a turn with one synced LevelDB batch', async () => {
+    const dir = await tempDir();
+    const store = await LevelNodeStore.open(dir);
+    try {
+      const batchCalls = vi.spyOn(ClassicLevel.prototype, 'batch');
+      const turn = store.newBatch();
+      for (let id = 1; id <= 100; id++) {
+        const entries: Entry[] = [1, 2].map((index) => ({ index, term: 1, type: 1, data: new Uint8Array(64) }));
+        turn.appendEntries(id as GroupId, entries, 0).setHardState(id as GroupId, { term: 1, vote: 1 as NodeId, commit: 0 });
+      }
+      await store.writeBatch(turn, { sync: true });
+
+      expect(batchCalls).toHaveBeenCalledTimes(1);
+      const [ops, options] = batchCalls.mock.calls[0] as unknown as [unknown[], { sync: boolean }];
+      expect(ops).toHaveLength(300);
+      expect(options).toEqual({ sync: true });
+      expect(await store.listGroups()).toHaveLength(100);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

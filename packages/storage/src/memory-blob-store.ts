@@ -1,0 +1,54 @@
+// Blobs in memory, for the in-memory node store.
+import type { BlobAppender, BlobReader, BlobStore } from './blob-store.js';
+
+class MemoryBlob {
+  bytes = new Uint8Array(0);
+  size = 0;
+
+  append(data: Uint8Array): void {
+    if (this.size + data.length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.size + data.length, this.bytes.length * 2));
+      grown.set(this.bytes.subarray(0, this.size));
+      this.bytes = grown;
+    }
+    this.bytes.set(data, this.size);
+    this.size += data.length;
+  }
+}
+
+/** Keep the instance to simulate a restart: hand it to the next store. */
+export class MemoryBlobStore implements BlobStore {
+  readonly #blobs = new Map<string, MemoryBlob>();
+
+  async create(name: string): Promise<BlobAppender> {
+    const blob = new MemoryBlob();
+    this.#blobs.set(name, blob);
+    return {
+      get size() {
+        return blob.size;
+      },
+      append: async (data) => blob.append(data),
+      sync: async () => undefined,
+      close: async () => undefined,
+    };
+  }
+
+  openReader(name: string): BlobReader {
+    const blob = this.#blobs.get(name);
+    if (blob === undefined) throw new Error(`no blob named ${name}`);
+    const size = blob.size;
+    return {
+      size,
+      read: (offset, length) => blob.bytes.slice(offset, Math.min(offset + length, size)),
+      close: () => undefined,
+    };
+  }
+
+  async remove(name: string): Promise<void> {
+    this.#blobs.delete(name);
+  }
+
+  async list(): Promise<string[]> {
+    return [...this.#blobs.keys()];
+  }
+}

@@ -1,0 +1,28 @@
+// The simulator and checkers other packages (and their tests) build on.
+export { Xoshiro128 } from './random/xoshiro128.js';
+export { Hash53, hashBytes } from './util/hash53.js';
+export { Cluster, DEFAULT_RAFT_SETTINGS, isRefusal } from './sim/cluster.js';
+export type { ClientSink, ClusterOptions } from './sim/cluster.js';
+export { SimNetwork, RELIABLE_NETWORK } from './sim/sim-network.js';
+export type { NetworkProfile, NetworkCounters } from './sim/sim-network.js';
+export { LinkFaults } from './sim/link-faults.js';
+export { SimDisk } from './sim/sim-disk.js';
+export type { WriteBatch, StoredSnapshot, DurableStateMachine } from './sim/sim-disk.js';
+export { SimNode, SIM_GROUP } from './sim/sim-node.js';
+export type { SimCounters, SimRaftSettings } from './sim/sim-node.js';
+export { drawFaultProfile } from './sim/fault-profile.js';
+export type { FaultProfile } from './sim/fault-profile.js';
+export { runSimulation, DEFAULT_SAFETY_STEPS, DEFAULT_LIVENESS_STEPS_MAX } from './sim/simulation.js';
+export type { SimulationOptions, SimulationReport } from './sim/simulation.js';
+export { SimulationFailure } from './sim/simulation-failure.js';
+export { SafetyChecker } from './invariants/safety-checker.js';
+export type { NodeStart } from './invariants/safety-checker.js';
+export { SafetyViolation } from './invariants/safety-violation.js';
+export { quorumsIntersect, transitionProblems, confProblems, isQuorum } from './invariants/conf-rules.js';
+export { KvStateMachine } from './statemachine/kv-state-machine.js';
+export type { WriteOutcome } from './statemachine/kv-state-machine.js';
+export { encodeCommand, decodeCommand, validateWrite, InvalidCommandError } from './statemachine/kv-command.js';
+export type { ClientCommand, KvWrite } from './statemachine/kv-command.js';
+export { ClientWorkload } from './workload/client-workload.js';
+export { HistoryRecorder } from './workload/history-recorder.js';
+export * from './linearizability/index.js';

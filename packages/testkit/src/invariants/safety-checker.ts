@@ -1,0 +1,328 @@
+import type { ConfState, Entry, HardState, Message, NodeId, Ready, SnapshotMeta } from '@flotilla/raft';
+import { confMembers, MessageType, NO_NODE, Role } from '@flotilla/raft';
+import { confProblems, describeConf, transitionProblems } from './conf-rules.js';
+import { entryDigest } from './entry-digest.js';
+import { SafetyViolation } from './safety-violation.js';
+import { ShadowLog } from './shadow-log.js';
+
+interface CommittedEntry {
+  readonly term: number;
+  readonly digest: number;
+  /** The lowest term in which some node was seen to hold it committed. */
+  observedTerm: number;
+}
+
+/** What the checker tracks of one node since its last (re)start. */
+interface NodeLife {
+  log: ShadowLog;
+  hardState: HardState;
+  role: Role;
+  applied: number;
+  conf: ConfState | undefined;
+}
+
+/** A node as it comes up: from its durable state only. */
+export interface NodeStart {
+  readonly hardState: HardState;
+  readonly snapshot: SnapshotMeta | undefined;
+  readonly entries: readonly Entry[];
+  readonly applied: number;
+  /** The state machine's hash as restored (flushed state or snapshot) at `applied`. */
+  readonly stateHash: number;
+  readonly conf: ConfState;
+}
+
+/**
+ * Raft's safety properties, checked as the simulator feeds it what every node does: election
+ * safety, one vote per term, log matching, leader completeness, state machine safety (applied
+ * sequences agree), monotone commit, and membership changes that never allow two disjoint
+ * majorities. Violations throw `SafetyViolation`.
+ */
+export class SafetyChecker {
+  private readonly lives = new Map<NodeId, NodeLife>();
+  /** `${index}/${term}` → the entry's digest and the term before it: log matching, incrementally. */
+  private readonly entriesByIndexTerm = new Map<string, { digest: number; prevTerm: number }>();
+  private readonly committed = new Map<number, CommittedEntry>();
+  private readonly leaderOfTerm = new Map<number, NodeId>();
+  private readonly voteOfTerm = new Map<string, NodeId>();
+  /** index → the applied entry's term and the state hash after it. */
+  private readonly appliedStates = new Map<number, { term: number; stateHash: number }>();
+  private readonly confAtIndex = new Map<number, string>();
+  /** Highest commit index each node ever made durable; survives crashes. */
+  private readonly durableCommit = new Map<NodeId, number>();
+
+  private fail(message: string): never {
+    throw new SafetyViolation(message);
+  }
+
+  private life(node: NodeId): NodeLife {
+    const life = this.lives.get(node);
+    if (life === undefined) throw new Error(`checker: node ${node} is not running`);
+    return life;
+  }
+
+  onStart(node: NodeId, start: NodeStart): void {
+    const durable = this.durableCommit.get(node) ?? 0;
+    if (start.hardState.commit < durable) {
+      this.fail(`node ${node} restarted with commit ${start.hardState.commit} below its durable ${durable}`);
+    }
+    const log = new ShadowLog();
+    if (start.snapshot !== undefined) log.restore(start.snapshot.index, start.snapshot.term);
+    this.appendToLog(node, log, start.entries);
+    // A node created to join has no configuration until its first snapshot brings one.
+    const joining = confMembers(start.conf).length === 0;
+    this.lives.set(node, { log, hardState: start.hardState, role: Role.FOLLOWER, applied: start.applied, conf: joining ? undefined : start.conf });
+    if (!joining) this.checkConfShape(node, start.conf);
+    if (start.applied > 0) this.recordAppliedState(node, start.applied, undefined, start.stateHash);
+  }
+
+  onStop(node: NodeId): void {
+    this.lives.delete(node);
+  }
+
+  /** One Ready, in the order its parts take effect: snapshot, entries, hard state, role. Messages count when sent. */
+  onReady(node: NodeId, ready: Ready): void {
+    const life = this.life(node);
+    if (ready.snapshot !== undefined) {
+      this.checkSnapshotCommitted(node, ready.snapshot);
+      life.log.restore(ready.snapshot.index, ready.snapshot.term);
+    }
+    this.appendToLog(node, life.log, ready.entries);
+    if (ready.hardState !== undefined) this.onHardState(node, life, ready.hardState);
+    if (ready.softState !== undefined) {
+      life.role = ready.softState.role;
+      if (ready.softState.role === Role.LEADER) this.onLeader(node, life);
+    }
+  }
+
+  /** A sync made the hard state durable: a restart may never come back below its commit. */
+  onDurableHardState(node: NodeId, hardState: HardState): void {
+    const previous = this.durableCommit.get(node) ?? 0;
+    if (hardState.commit < previous) {
+      this.fail(`node ${node} persisted commit ${hardState.commit} below its earlier durable ${previous}`);
+    }
+    this.durableCommit.set(node, hardState.commit);
+  }
+
+  private appendToLog(node: NodeId, log: ShadowLog, entries: readonly Entry[]): void {
+    const head = entries[0];
+    if (head === undefined) return;
+    const prevTerm = log.termAt(head.index - 1);
+    if (prevTerm === undefined) this.fail(`node ${node} appended at ${head.index} without the entry before it`);
+    this.checkLogMatching(`node ${node}`, head.index - 1, prevTerm, entries);
+    const problem = log.append(entries, entryDigest);
+    if (problem !== undefined) this.fail(`node ${node}: ${problem}`);
+  }
+
+  /**
+   * Log matching, checked incrementally: an (index, term) names one entry, always preceded by
+   * the same term. By induction over indexes, equal (index, term) then means equal prefixes.
+   */
+  private checkLogMatching(source: string, prevIndex: number, prevTerm: number, entries: readonly Entry[]): void {
+    let expectedIndex = prevIndex + 1;
+    let previousTerm = prevTerm;
+    for (const entry of entries) {
+      if (entry.index !== expectedIndex) this.fail(`${source}: entries not contiguous at ${entry.index}, expected ${expectedIndex}`);
+      if (entry.term < previousTerm) this.fail(`${source}: term goes down at ${entry.index} (${entry.term} after ${previousTerm})`);
+      const key = `${entry.index}/${entry.term}`;
+      const digest = entryDigest(entry);
+      const known = this.entriesByIndexTerm.get(key);
+      if (known === undefined) {
+        this.entriesByIndexTerm.set(key, { digest, prevTerm: previousTerm });
+      } else if (known.digest !== digest || known.prevTerm !== previousTerm) {
+        this.fail(
+          `${source}: log matching broken at index ${entry.index} term ${entry.term}: ` +
+            `content or preceding term (${previousTerm} vs ${known.prevTerm}) differs from another log`,
+        );
+      }
+      expectedIndex++;
+      previousTerm = entry.term;
+    }
+  }
+
+  private onHardState(node: NodeId, life: NodeLife, next: HardState): void {
+    const previous = life.hardState;
+    if (next.term < previous.term) this.fail(`node ${node}: term went back from ${previous.term} to ${next.term}`);
+    if (next.commit < previous.commit) this.fail(`node ${node}: commit went back from ${previous.commit} to ${next.commit}`);
+    if (next.term === previous.term && previous.vote !== NO_NODE && next.vote !== previous.vote) {
+      this.fail(`node ${node}: changed its vote in term ${next.term} from ${previous.vote} to ${next.vote}`);
+    }
+    for (let index = previous.commit + 1; index <= next.commit; index++) this.recordCommitted(node, life, index, next.term);
+    life.hardState = next;
+  }
+
+  private recordCommitted(node: NodeId, life: NodeLife, index: number, observedTerm: number): void {
+    if (index <= life.log.snapshotIndex) return; // covered by a snapshot, itself checked as committed
+    const entry = life.log.entryAt(index);
+    if (entry === undefined) this.fail(`node ${node}: commit index ${index} beyond its log (last ${life.log.lastIndex})`);
+    const known = this.committed.get(index);
+    if (known === undefined) {
+      this.committed.set(index, { ...entry, observedTerm });
+      this.checkCurrentLeadersHold(index, observedTerm);
+    } else if (known.term !== entry.term || known.digest !== entry.digest) {
+      this.fail(`node ${node}: committed a different entry at ${index} (term ${entry.term}, was term ${known.term})`);
+    } else if (observedTerm < known.observedTerm) {
+      known.observedTerm = observedTerm;
+      this.checkCurrentLeadersHold(index, observedTerm);
+    }
+  }
+
+  private onLeader(node: NodeId, life: NodeLife): void {
+    const term = life.hardState.term;
+    const other = this.leaderOfTerm.get(term);
+    if (other !== undefined && other !== node) this.fail(`two leaders in term ${term}: ${other} and ${node}`);
+    this.leaderOfTerm.set(term, node);
+    for (const [index, entry] of this.committed) {
+      if (entry.observedTerm < term) this.checkLeaderHolds(node, life, index, entry);
+    }
+  }
+
+  /** An entry newly known committed before the term of a sitting leader must be in that leader's log. */
+  private checkCurrentLeadersHold(index: number, observedTerm: number): void {
+    const entry = this.committed.get(index);
+    if (entry === undefined) return;
+    for (const [node, life] of this.lives) {
+      if (life.role === Role.LEADER && observedTerm < life.hardState.term) this.checkLeaderHolds(node, life, index, entry);
+    }
+  }
+
+  /** Leader completeness; an entry below the leader's snapshot is covered by log matching of that snapshot. */
+  private checkLeaderHolds(node: NodeId, life: NodeLife, index: number, entry: CommittedEntry): void {
+    if (index <= life.log.snapshotIndex) return;
+    const held = life.log.entryAt(index);
+    if (held === undefined || held.term !== entry.term || held.digest !== entry.digest) {
+      this.fail(
+        `leader completeness: leader ${node} of term ${life.hardState.term} lacks entry ${index} ` +
+          `(term ${entry.term}) committed in term ${entry.observedTerm}`,
+      );
+    }
+  }
+
+  /**
+   * A message actually leaving a node. A vote in `messages` that a crash kept from leaving was
+   * never cast (its durable record was lost with it), so votes are counted here, not at ready().
+   */
+  onSend(message: Message): void {
+    if (message.type === MessageType.VOTE_RESP && message.reject !== true) {
+      const key = `${message.from}/${message.term}`;
+      const earlier = this.voteOfTerm.get(key);
+      if (earlier !== undefined && earlier !== message.to) {
+        this.fail(`node ${message.from} granted two votes in term ${message.term}: ${earlier} and ${message.to}`);
+      }
+      this.voteOfTerm.set(key, message.to);
+    }
+    if (message.type === MessageType.APP && message.entries !== undefined && message.entries.length > 0) {
+      this.checkLogMatching(`APP ${message.from}→${message.to}`, message.index ?? 0, message.logTerm ?? 0, message.entries);
+    }
+  }
+
+  /** A snapshot holds committed state only: its last entry must agree with what was committed there. */
+  private checkSnapshotCommitted(node: NodeId, meta: SnapshotMeta): void {
+    const known = this.committed.get(meta.index);
+    if (known !== undefined && known.term !== meta.term) {
+      this.fail(`node ${node}: snapshot at ${meta.index} has term ${meta.term}, committed entry there has term ${known.term}`);
+    }
+  }
+
+  /** State machine safety: every node applies the same entry at an index and reaches the same state. */
+  onApplied(node: NodeId, entry: Entry, stateHash: number): void {
+    const life = this.life(node);
+    if (entry.index !== life.applied + 1) this.fail(`node ${node} applied ${entry.index} after ${life.applied}`);
+    if (entry.index > life.hardState.commit) this.fail(`node ${node} applied ${entry.index} beyond its commit ${life.hardState.commit}`);
+    const committed = this.committed.get(entry.index);
+    if (committed !== undefined && (committed.term !== entry.term || committed.digest !== entryDigest(entry))) {
+      this.fail(`node ${node} applied at ${entry.index} an entry of term ${entry.term}, committed was term ${committed.term}`);
+    }
+    this.recordAppliedState(node, entry.index, entry.term, stateHash);
+    life.applied = entry.index;
+  }
+
+  /** The state machine jumped to a snapshot (received, or restored at restart). */
+  onSnapshotApplied(node: NodeId, meta: SnapshotMeta, stateHash: number): void {
+    const life = this.life(node);
+    this.checkSnapshotCommitted(node, meta);
+    this.recordAppliedState(node, meta.index, meta.term, stateHash);
+    life.applied = meta.index;
+    life.conf = meta.conf; // a jump, not a step: the next change is checked against this one
+    this.checkConfShape(node, meta.conf);
+    this.recordConfAt(node, meta.index, meta.conf);
+  }
+
+  /** A snapshot a node took of its own applied state. */
+  onSnapshotTaken(node: NodeId, meta: SnapshotMeta, stateHash: number): void {
+    this.checkSnapshotCommitted(node, meta);
+    this.recordAppliedState(node, meta.index, meta.term, stateHash);
+    this.recordConfAt(node, meta.index, meta.conf);
+  }
+
+  /** `term` is unknown for a state machine restored from a flush (its entry may be compacted). */
+  private recordAppliedState(node: NodeId, index: number, term: number | undefined, stateHash: number): void {
+    const known = this.appliedStates.get(index);
+    if (known === undefined) {
+      if (term === undefined) return; // the first applier of the index is the reference, with its term
+      this.appliedStates.set(index, { term, stateHash });
+    } else if ((term !== undefined && known.term !== term) || known.stateHash !== stateHash) {
+      this.fail(`node ${node}: state after index ${index} differs from another node's (applied sequences diverge)`);
+    }
+  }
+
+  /** A configuration entry at `index` took effect on `node`. */
+  onConfApplied(node: NodeId, index: number, conf: ConfState): void {
+    const life = this.life(node);
+    if (life.conf !== undefined) {
+      const problems = transitionProblems(life.conf, conf);
+      if (problems.length > 0) {
+        this.fail(`node ${node}: unsafe membership step at ${index} from ${describeConf(life.conf)} to ${describeConf(conf)}: ${problems.join('; ')}`);
+      }
+    } else {
+      this.checkConfShape(node, conf);
+    }
+    life.conf = conf;
+    this.recordConfAt(node, index, conf);
+  }
+
+  /** Configurations at one index must be identical everywhere: the log decides membership. */
+  private recordConfAt(node: NodeId, index: number, conf: ConfState): void {
+    const text = describeConf(conf);
+    const known = this.confAtIndex.get(index);
+    if (known === undefined) this.confAtIndex.set(index, text);
+    else if (known !== text) this.fail(`node ${node}: configuration at ${index} is ${text}, another node has ${known}`);
+  }
+
+  private checkConfShape(node: NodeId, conf: ConfState): void {
+    const problems = confProblems(conf);
+    if (problems.length > 0) this.fail(`node ${node}: malformed configuration ${describeConf(conf)}: ${problems.join('; ')}`);
+  }
+
+  onCompact(node: NodeId, index: number): void {
+    this.life(node).log.compact(index);
+  }
+
+  /** Election safety from the nodes' own reports, checked every step. */
+  onStatus(node: NodeId, term: number, role: Role): void {
+    if (role !== Role.LEADER) return;
+    const other = this.leaderOfTerm.get(term);
+    if (other !== undefined && other !== node) this.fail(`two leaders in term ${term}: ${other} and ${node}`);
+    this.leaderOfTerm.set(term, node);
+  }
+
+  /** The term at `index` in a running node's log (stable and unstable), for scenario assertions. */
+  logTermAt(node: NodeId, index: number): number | undefined {
+    return this.life(node).log.termAt(index);
+  }
+
+  /** The term of the entry known committed at `index`, if any node reported it. */
+  committedTermAt(index: number): number | undefined {
+    return this.committed.get(index)?.term;
+  }
+
+  /** How much the checker has seen, so a test can prove a run was not vacuous. */
+  get coverage(): { committedEntries: number; leaderTerms: number; appliedIndexes: number; configurations: number } {
+    return {
+      committedEntries: this.committed.size,
+      leaderTerms: this.leaderOfTerm.size,
+      appliedIndexes: this.appliedStates.size,
+      configurations: this.confAtIndex.size,
+    };
+  }
+}

@@ -1,0 +1,60 @@
+import { nodeId, Role } from '@flotilla/raft';
+import type { NodeId } from '@flotilla/raft';
+import { Xoshiro128 } from '../random/xoshiro128.js';
+import { Cluster, DEFAULT_RAFT_SETTINGS } from '../sim/cluster.js';
+import { RELIABLE_NETWORK } from '../sim/sim-network.js';
+import type { SimRaftSettings } from '../sim/sim-node.js';
+import { encodeCommand } from '../statemachine/kv-command.js';
+
+/**
+ * A cluster for hand-written scenarios: reliable one-step network, immediate syncs, and (by
+ * default) no clock, so that elections happen exactly when the script campaigns. The safety
+ * checker still watches every step.
+ */
+export function scriptedCluster(voters: number, settings: Partial<SimRaftSettings> = {}, seed = 1): Cluster {
+  const cluster = new Cluster({
+    random: new Xoshiro128(seed),
+    voters,
+    settings: { ...DEFAULT_RAFT_SETTINGS, preVote: false, checkQuorum: false, ...settings },
+    network: RELIABLE_NETWORK,
+    syncDelayStepsMax: 0,
+  });
+  cluster.ticking = false;
+  return cluster;
+}
+
+export const n = nodeId;
+
+/**
+ * Campaigns `id` until it leads. A node behind in term loses its first campaign and learns the
+ * term from the refusals, as in the paper's Figure 8 (c), so it may take a few attempts.
+ */
+export function elect(cluster: Cluster, id: NodeId, attempts = 3): void {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    cluster.node(id).raw().campaign();
+    if (cluster.runUntil(() => isLeader(cluster, id), 10)) return;
+  }
+  throw new Error(`node ${id} did not win an election in ${attempts} attempts`);
+}
+
+export const isLeader = (cluster: Cluster, id: NodeId): boolean => {
+  const node = cluster.nodes.get(id);
+  return node?.isRunning === true && node.status().softState.role === Role.LEADER;
+};
+
+export const commitOf = (cluster: Cluster, id: NodeId): number => cluster.node(id).status().hardState.commit;
+
+let nextSeq = 1;
+/** Proposes a put as a client outside the workload would; returns nothing, the log decides. */
+export function proposePut(cluster: Cluster, id: NodeId, key: string, value: string): void {
+  cluster.node(id).raw().propose(encodeCommand({ client: 1000, seq: nextSeq++, write: { op: 'put', key, value } }));
+}
+
+/** Steps until every given node has applied at least `index`. */
+export function settle(cluster: Cluster, ids: readonly NodeId[], index: number, maxSteps = 100): void {
+  const done = (): boolean => ids.every((id) => cluster.node(id).applied >= index);
+  if (!cluster.runUntil(done, maxSteps)) {
+    const applied = ids.map((id) => `${id}:${cluster.node(id).applied}`).join(' ');
+    throw new Error(`nodes did not apply ${index} within ${maxSteps} steps (applied ${applied})`);
+  }
+}

@@ -1,0 +1,99 @@
+import type { Socket } from 'node:net';
+import { FrameTooLargeError, ProtocolError } from './errors.js';
+import { FRAME_HEADER_BYTES, FrameDecoder, frameHeader } from './framing.js';
+
+export type FrameHandler = (payload: Buffer) => void;
+
+/**
+ * A socket (plain TCP today, TLS later: anything `net.Socket`-shaped) speaking frames.
+ * Wire errors (oversized or malformed frames) destroy it and surface once through `onClose`;
+ * an error thrown by a frame handler for any other reason is a bug and propagates.
+ */
+export class FramedSocket {
+  private readonly decoder: FrameDecoder;
+  private frameHandler: FrameHandler;
+  private closeHandler: (error: Error | undefined) => void = () => {};
+  private drainHandler: () => void = () => {};
+  private failure: Error | undefined;
+  private closed = false;
+
+  constructor(
+    readonly socket: Socket,
+    maxFrameBytes: number,
+    private readonly writeBufferBytes: number,
+    frameHandler: FrameHandler,
+  ) {
+    this.decoder = new FrameDecoder(maxFrameBytes);
+    this.frameHandler = frameHandler;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('drain', () => this.drainHandler());
+    socket.on('error', (error) => {
+      this.failure ??= error;
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.closeHandler(this.failure);
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed || this.socket.destroyed;
+  }
+
+  /** Swapped synchronously when a handshake completes, so the next frame of the same chunk goes to the new handler. */
+  setFrameHandler(handler: FrameHandler): void {
+    this.frameHandler = handler;
+  }
+
+  setMaxFrameBytes(maxFrameBytes: number): void {
+    this.decoder.setMaxFrameBytes(maxFrameBytes);
+  }
+
+  onClose(handler: (error: Error | undefined) => void): void {
+    this.closeHandler = handler;
+  }
+
+  onDrain(handler: () => void): void {
+    this.drainHandler = handler;
+  }
+
+  /** True while the socket holds enough unsent bytes that the caller should keep frames in its own queue. */
+  get isBackedUp(): boolean {
+    return this.socket.writableLength >= this.writeBufferBytes;
+  }
+
+  /** Writes one frame; returns its size on the wire. `onFlushed` runs once the kernel has it (or the socket died). */
+  write(payload: Uint8Array, onFlushed?: () => void): number {
+    this.socket.cork();
+    this.socket.write(frameHeader(payload.byteLength));
+    this.socket.write(payload, onFlushed);
+    this.socket.uncork();
+    return FRAME_HEADER_BYTES + payload.byteLength;
+  }
+
+  destroy(error?: Error): void {
+    this.failure ??= error;
+    this.socket.destroy();
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.isClosed) {
+      return;
+    }
+    try {
+      for (const payload of this.decoder.push(chunk)) {
+        this.frameHandler(payload);
+        if (this.isClosed) {
+          return;
+        }
+      }
+    } catch (error) {
+      if (error instanceof FrameTooLargeError || error instanceof ProtocolError) {
+        this.destroy(error);
+        return;
+      }
+      throw error;
+    }
+  }
+}

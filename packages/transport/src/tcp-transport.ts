@@ -1,0 +1,366 @@
+import type { Server, Socket } from 'node:net';
+import type { Logger, Message, NodeId } from '@flotilla/raft';
+import { FrameTooLargeError, PeerUnreachableError, ProtocolError, TransportClosedError } from './errors.js';
+import { FramedSocket } from './framed-socket.js';
+import { FRAME_HEADER_BYTES } from './framing.js';
+import { AcceptorHandshake, HANDSHAKE_MAX_FRAME_BYTES, Lane } from './handshake.js';
+import type { HandshakeIdentity } from './handshake.js';
+import { resolveLimits } from './limits.js';
+import type { TransportLimits } from './limits.js';
+import { OutboundLink } from './outbound-link.js';
+import { encodeOutgoing } from './outgoing-batch.js';
+import type { EncodedBatch } from './outgoing-batch.js';
+import { PeerCounterTable } from './peer-counters.js';
+import type { PeerCounters } from './peer-counters.js';
+import { PendingCalls } from './pending-calls.js';
+import { validatePeers } from './peer-map.js';
+import { realScheduler } from './scheduler.js';
+import type { Scheduler } from './scheduler.js';
+import { serveCall } from './serve-call.js';
+import { plainTcpSockets } from './socket-factory.js';
+import type { SocketFactory } from './socket-factory.js';
+import type { CallHandler, PeerAddress, RaftHandler, Transport } from './transport.js';
+import { UnreachableReporter } from './unreachable-reporter.js';
+import { DataFrameKind, decodeDataFrame, encodeCallError, encodeCallRequest } from './wire-codec.js';
+
+export interface TcpTransportOptions {
+  readonly self: NodeId;
+  /** Port 0 picks a free port; read it back with `address()` after `start()`. */
+  readonly listen: PeerAddress;
+  readonly peers: ReadonlyMap<NodeId, PeerAddress>;
+  readonly clusterSecret: string;
+  readonly limits?: Partial<TransportLimits>;
+  /** Uniform in [0, 1), for reconnect jitter. */
+  readonly random?: () => number;
+  readonly scheduler?: Scheduler;
+  readonly sockets?: SocketFactory;
+  /** Link failures and rejected connections are reported here (warn), reconnect noise at debug. */
+  readonly logger?: Logger;
+}
+
+/** An authenticated connection a peer dialed to us: it brings Raft frames and calls, and takes call answers back. */
+interface InboundConnection {
+  readonly peer: NodeId;
+  readonly lane: Lane;
+  readonly framed: FramedSocket;
+  incomingCalls: number;
+}
+
+const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {} };
+
+/**
+ * The transport over TCP. Each node dials its own connections to each peer (a main lane, and a
+ * snapshot lane on first use) and sends on them; what a peer dials to us we receive on. Call
+ * answers return on the connection the call came in on.
+ */
+export class TcpTransport implements Transport {
+  readonly self: NodeId;
+  readonly limits: TransportLimits;
+  private state: 'new' | 'running' | 'closed' = 'new';
+  private peers: ReadonlyMap<NodeId, PeerAddress>;
+  private server: Server | undefined;
+  private readonly identity: HandshakeIdentity;
+  private readonly scheduler: Scheduler;
+  private readonly random: () => number;
+  private readonly sockets: SocketFactory;
+  private readonly logger: Logger;
+  private readonly mainLinks = new Map<NodeId, OutboundLink>();
+  private readonly snapshotLinks = new Map<NodeId, OutboundLink>();
+  private readonly handshaking = new Set<FramedSocket>();
+  private readonly inbound = new Set<InboundConnection>();
+  private readonly pendingCalls: PendingCalls;
+  private readonly unreachable = new UnreachableReporter();
+  private readonly counterTable = new PeerCounterTable();
+  private raftHandler: RaftHandler = () => {};
+  private callHandler: CallHandler | undefined;
+
+  constructor(private readonly options: TcpTransportOptions) {
+    if (options.clusterSecret.length === 0) {
+      throw new RangeError('clusterSecret must not be empty');
+    }
+    this.self = options.self;
+    this.limits = resolveLimits(options.limits);
+    this.peers = validatePeers(options.self, options.peers);
+    this.identity = { self: options.self, clusterSecret: options.clusterSecret };
+    this.scheduler = options.scheduler ?? realScheduler;
+    this.random = options.random ?? Math.random;
+    this.sockets = options.sockets ?? plainTcpSockets;
+    this.logger = options.logger ?? silentLogger;
+    this.pendingCalls = new PendingCalls(this.scheduler, this.limits.maxInflightCalls);
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'new') {
+      throw new Error(`TcpTransport of node ${this.self} cannot start twice`);
+    }
+    const server = this.sockets.createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.listen.port, this.options.listen.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (error) => this.logger.warn('transport listener failed', { node: this.self, error: error.message }));
+    this.state = 'running';
+  }
+
+  /** The address actually listened on (the chosen port when `listen.port` was 0). */
+  address(): PeerAddress {
+    const bound = this.server?.address();
+    if (bound === undefined || bound === null || typeof bound === 'string') {
+      throw new Error(`TcpTransport of node ${this.self} is not listening`);
+    }
+    return { host: bound.address, port: bound.port };
+  }
+
+  async close(): Promise<void> {
+    const wasRunning = this.state === 'running';
+    this.state = 'closed';
+    if (!wasRunning) {
+      return;
+    }
+    this.unreachable.stop();
+    this.pendingCalls.failAll(new TransportClosedError());
+    for (const link of [...this.mainLinks.values(), ...this.snapshotLinks.values()]) {
+      link.close();
+    }
+    this.mainLinks.clear();
+    this.snapshotLinks.clear();
+    for (const framed of this.handshaking) {
+      framed.destroy();
+    }
+    for (const connection of this.inbound) {
+      connection.framed.destroy();
+    }
+    const server = this.server;
+    if (server !== undefined) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  sendRaft(to: NodeId, messages: readonly Message[]): void {
+    if (this.state === 'new') {
+      throw new TransportClosedError();
+    }
+    if (messages.length === 0) {
+      return;
+    }
+    const frames = encodeOutgoing(this.self, to, messages, this.limits.maxFrameBytes);
+    if (this.state === 'closed') {
+      this.counterTable.of(to).messagesDropped += messages.length;
+      return;
+    }
+    this.enqueueAll(to, Lane.MAIN, frames.main);
+    this.enqueueAll(to, Lane.SNAPSHOT, frames.snapshot);
+  }
+
+  onRaft(handler: RaftHandler): void {
+    this.raftHandler = handler;
+  }
+
+  onUnreachable(handler: (peer: NodeId) => void): void {
+    this.unreachable.setHandler(handler);
+  }
+
+  async call(to: NodeId, body: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    if (!(body instanceof Uint8Array)) {
+      throw new TypeError('call body must be a Uint8Array');
+    }
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new RangeError(`call timeoutMs must be a positive number, got ${timeoutMs}`);
+    }
+    if (this.state !== 'running') {
+      throw new TransportClosedError();
+    }
+    const link = this.link(to, Lane.MAIN);
+    if (link === undefined || link.isDown) {
+      throw new PeerUnreachableError(to, link === undefined ? 'not a known peer' : 'link is down');
+    }
+    const { callId, answer } = this.pendingCalls.begin(to, timeoutMs);
+    const payload = encodeCallRequest(callId, body);
+    if (payload.byteLength > this.limits.maxFrameBytes) {
+      this.pendingCalls.fail(callId, new FrameTooLargeError(payload.byteLength, this.limits.maxFrameBytes));
+    } else if (!link.enqueueCall(payload)) {
+      this.pendingCalls.fail(callId, new PeerUnreachableError(to, 'link is down'));
+    }
+    return answer;
+  }
+
+  onCall(handler: CallHandler): void {
+    this.callHandler = handler;
+  }
+
+  setPeers(peers: ReadonlyMap<NodeId, PeerAddress>): void {
+    const next = validatePeers(this.self, peers);
+    for (const links of [this.mainLinks, this.snapshotLinks]) {
+      for (const [peer, link] of links) {
+        const address = next.get(peer);
+        if (address === undefined || address.host !== link.address.host || address.port !== link.address.port) {
+          link.close();
+          links.delete(peer);
+          this.pendingCalls.failPeer(peer, new PeerUnreachableError(peer, 'peer was removed or moved'));
+        }
+      }
+    }
+    for (const connection of this.inbound) {
+      if (!next.has(connection.peer)) {
+        connection.framed.destroy();
+      }
+    }
+    this.peers = next;
+  }
+
+  counters(peer: NodeId): Readonly<PeerCounters> {
+    return this.counterTable.of(peer);
+  }
+
+  countersByPeer(): ReadonlyMap<NodeId, Readonly<PeerCounters>> {
+    return this.counterTable.all();
+  }
+
+  private enqueueAll(to: NodeId, lane: Lane, batches: readonly EncodedBatch[]): void {
+    const link = batches.length > 0 ? this.link(to, lane) : undefined;
+    for (const batch of batches) {
+      if (link === undefined || !link.enqueueRaft(batch)) {
+        this.counterTable.of(to).messagesDropped += batch.messageCount;
+        this.unreachable.report(to);
+      }
+    }
+  }
+
+  /** The peer's link for `lane`, dialed on first use; undefined for a peer not in the map. */
+  private link(peer: NodeId, lane: Lane): OutboundLink | undefined {
+    const links = lane === Lane.MAIN ? this.mainLinks : this.snapshotLinks;
+    const existing = links.get(peer);
+    if (existing !== undefined) {
+      return existing;
+    }
+    const address = this.peers.get(peer);
+    if (address === undefined) {
+      return undefined;
+    }
+    const isMain = lane === Lane.MAIN;
+    const link = new OutboundLink({
+      identity: this.identity,
+      peer,
+      address,
+      lane,
+      limits: this.limits,
+      maxQueuedMessages: isMain ? this.limits.maxQueuedMessages : this.limits.maxQueuedSnapshotChunks,
+      maxQueuedBytes: this.limits.maxQueuedBytes,
+      scheduler: this.scheduler,
+      random: this.random,
+      sockets: this.sockets,
+      counters: this.counterTable.of(peer),
+      onFrame: (payload) => this.receiveAnswer(peer, payload),
+      onDown: (error) => {
+        this.logLinkFailure('link to peer failed', peer, lane, error);
+        if (isMain) {
+          this.pendingCalls.failPeer(peer, new PeerUnreachableError(peer, error.message));
+        }
+        this.unreachable.report(peer);
+      },
+    });
+    links.set(peer, link);
+    return link;
+  }
+
+  /** Frames coming back on a link we dialed: only call answers belong there. */
+  private receiveAnswer(peer: NodeId, payload: Buffer): void {
+    const frame = decodeDataFrame(payload, peer, this.self);
+    if (frame.kind === DataFrameKind.CALL_RESPONSE) {
+      this.pendingCalls.answer(peer, frame.callId, { body: frame.body });
+    } else if (frame.kind === DataFrameKind.CALL_ERROR) {
+      this.pendingCalls.answer(peer, frame.callId, { errorMessage: frame.message });
+    } else {
+      throw new ProtocolError(`node ${peer} sent frame kind ${frame.kind} on a link it accepted`);
+    }
+  }
+
+  private accept(socket: Socket): void {
+    if (this.state !== 'running') {
+      socket.destroy();
+      return;
+    }
+    const handshake = new AcceptorHandshake(this.identity, (peer) => this.peers.has(peer));
+    let connection: InboundConnection | undefined;
+    const framed = new FramedSocket(socket, HANDSHAKE_MAX_FRAME_BYTES, this.limits.socketWriteBufferBytes, (payload) => {
+      const step = handshake.receive(payload);
+      framed.write(step.reply);
+      if (step.accepted !== undefined) {
+        cancelTimeout();
+        this.handshaking.delete(framed);
+        const accepted: InboundConnection = { ...step.accepted, framed, incomingCalls: 0 };
+        connection = accepted;
+        this.inbound.add(accepted);
+        framed.setMaxFrameBytes(this.limits.maxFrameBytes);
+        framed.setFrameHandler((data) => this.receiveInbound(accepted, data));
+      }
+    });
+    this.handshaking.add(framed);
+    const cancelTimeout = this.scheduler.after(this.limits.connectTimeoutMs, () =>
+      framed.destroy(new ProtocolError('authentication timed out')),
+    );
+    framed.onClose((error) => {
+      cancelTimeout();
+      this.handshaking.delete(framed);
+      if (connection !== undefined) {
+        this.inbound.delete(connection);
+      }
+      if (error !== undefined) {
+        this.logLinkFailure('inbound connection dropped', connection?.peer, connection?.lane, error);
+      }
+    });
+  }
+
+  private receiveInbound(connection: InboundConnection, payload: Buffer): void {
+    const { peer } = connection;
+    const counters = this.counterTable.of(peer);
+    counters.framesReceived += 1;
+    counters.bytesReceived += FRAME_HEADER_BYTES + payload.byteLength;
+    if (connection.lane === Lane.SNAPSHOT) {
+      counters.snapshotFramesReceived += 1;
+    }
+    const frame = decodeDataFrame(payload, peer, this.self);
+    if (frame.kind === DataFrameKind.RAFT) {
+      if (this.state === 'running') {
+        this.raftHandler(peer, frame.messages);
+      }
+    } else if (frame.kind === DataFrameKind.CALL_REQUEST && connection.lane === Lane.MAIN) {
+      this.serve(connection, frame.callId, frame.body);
+    } else {
+      throw new ProtocolError(`node ${peer} sent frame kind ${frame.kind} on a lane ${connection.lane} link it dialed`);
+    }
+  }
+
+  private serve(connection: InboundConnection, callId: number, body: Uint8Array): void {
+    const answer = (payload: Uint8Array): void => {
+      if (this.state === 'running' && !connection.framed.isClosed) {
+        const counters = this.counterTable.of(connection.peer);
+        counters.framesSent += 1;
+        counters.bytesSent += connection.framed.write(payload);
+      }
+    };
+    if (connection.incomingCalls >= this.limits.maxIncomingCalls) {
+      answer(encodeCallError(callId, `node ${this.self} is already serving ${this.limits.maxIncomingCalls} calls from node ${connection.peer}`));
+      return;
+    }
+    connection.incomingCalls += 1;
+    void serveCall(this.callHandler, connection.peer, callId, body, this.limits.maxFrameBytes).then((payload) => {
+      connection.incomingCalls -= 1;
+      answer(payload);
+    });
+  }
+
+  private logLinkFailure(what: string, peer: NodeId | undefined, lane: Lane | undefined, error: Error): void {
+    const fields = { node: this.self, peer, lane, error: error.message, errorName: error.name };
+    // Refused connections are routine while a peer restarts; a protocol breach is not.
+    if (error instanceof ProtocolError || error instanceof FrameTooLargeError) {
+      this.logger.warn(what, fields);
+    } else {
+      this.logger.debug(what, fields);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { MessageType, groupId, nodeId } from '@flotilla/raft';
+import type { Message } from '@flotilla/raft';
+import { encodeCbor } from './cbor.js';
+import { sampleMessages } from './conformance.js';
+import { ProtocolError } from './errors.js';
+import { DataFrameKind, decodeDataFrame, encodeCallError, encodeCallRequest, encodeCallResponse, encodeRaftFrame } from './wire-codec.js';
+
+const from = nodeId(1);
+const to = nodeId(2);
+
+describe('wire codec', () => {
+  it('round-trips raft messages, restoring from/to from the link ends', () => {
+    const messages = sampleMessages(from, to);
+    const frame = decodeDataFrame(Buffer.from(encodeRaftFrame(messages)), from, to);
+    expect(frame.kind).toBe(DataFrameKind.RAFT);
+    if (frame.kind !== DataFrameKind.RAFT) return;
+    const byGroup = (a: Message, b: Message): number => a.group - b.group;
+    expect([...frame.messages].sort(byGroup)).toStrictEqual([...messages].sort(byGroup));
+  });
+
+  it('decodes entry data as Uint8Array views of the frame, even from a Buffer', () => {
+    const frameBytes = Buffer.from(encodeRaftFrame(sampleMessages(from, to)));
+    const frame = decodeDataFrame(frameBytes, from, to);
+    const data = frame.kind === DataFrameKind.RAFT ? frame.messages.find((message) => message.type === MessageType.APP)?.entries?.[0]?.data : undefined;
+    expect(data).toBeInstanceOf(Uint8Array);
+    expect(Buffer.isBuffer(data)).toBe(false);
+    expect(data?.buffer).toBe(frameBytes.buffer);
+  });
+
+  it('makes a frame of many heartbeats far smaller than the messages written out', () => {
+    const heartbeats: Message[] = Array.from({ length: 1000 }, (_, i) => ({ type: MessageType.HEARTBEAT, group: groupId(i + 1), from, to, term: 3, commit: 100 }));
+    const coalescedBytes = encodeRaftFrame(heartbeats).byteLength;
+    const plainBytes = encodeCbor(heartbeats).byteLength;
+    expect(coalescedBytes * 4).toBeLessThan(plainBytes);
+  });
+
+  it('round-trips call frames', () => {
+    expect(decodeDataFrame(encodeCallRequest(7, Uint8Array.of(1, 2)), from, to)).toStrictEqual({ kind: DataFrameKind.CALL_REQUEST, callId: 7, body: Uint8Array.of(1, 2) });
+    expect(decodeDataFrame(encodeCallResponse(8, Uint8Array.of(3)), from, to)).toStrictEqual({ kind: DataFrameKind.CALL_RESPONSE, callId: 8, body: Uint8Array.of(3) });
+    expect(decodeDataFrame(encodeCallError(9, 'no leader'), from, to)).toStrictEqual({ kind: DataFrameKind.CALL_ERROR, callId: 9, message: 'no leader' });
+  });
+
+  it('refuses malformed frames with ProtocolError', () => {
+    const malformed = [
+      Uint8Array.of(0xff, 0xff),
+      encodeCbor([1, 2]),
+      encodeCbor({ kind: 42 }),
+      encodeCbor({ kind: DataFrameKind.RAFT, messages: [{ type: 'x' }], heartbeats: [], heartbeatResponses: [] }),
+      encodeCbor({ kind: DataFrameKind.RAFT, messages: [], heartbeats: [[1, 2]], heartbeatResponses: [] }),
+      encodeCbor({ kind: DataFrameKind.RAFT, messages: [] }),
+      encodeCbor({ kind: DataFrameKind.CALL_REQUEST, callId: 1.5, body: Uint8Array.of(1) }),
+      encodeCbor({ kind: DataFrameKind.CALL_RESPONSE, callId: 1, body: 'text' }),
+      encodeCbor({ kind: DataFrameKind.CALL_ERROR, callId: 1 }),
+    ];
+    for (const payload of malformed) {
+      expect(() => decodeDataFrame(payload, from, to)).toThrow(ProtocolError);
+    }
+  });
+});
