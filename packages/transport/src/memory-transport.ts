@@ -1,3 +1,4 @@
+import { checkCallArguments } from './call-arguments.js';
 import type { Message, NodeId } from '@flotilla/raft';
 import { FrameTooLargeError, PeerUnreachableError, TransportClosedError } from './errors.js';
 import { FRAME_HEADER_BYTES } from './framing.js';
@@ -111,12 +112,7 @@ export class MemoryTransport implements Transport {
   }
 
   async call(to: NodeId, body: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
-    if (!(body instanceof Uint8Array)) {
-      throw new TypeError('call body must be a Uint8Array');
-    }
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new RangeError(`call timeoutMs must be a positive number, got ${timeoutMs}`);
-    }
+    checkCallArguments(body, timeoutMs);
     const { port, pendingCalls } = this;
     if (this.state !== 'running' || port === undefined || pendingCalls === undefined) {
       throw new TransportClosedError();

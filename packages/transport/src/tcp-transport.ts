@@ -1,3 +1,4 @@
+import { checkCallArguments } from './call-arguments.js';
 import type { Server, Socket } from 'node:net';
 import type { Logger, Message, NodeId } from '@flotilla/raft';
 import { FrameTooLargeError, PeerUnreachableError, ProtocolError, TransportClosedError } from './errors.js';
@@ -165,12 +166,7 @@ export class TcpTransport implements Transport {
   }
 
   async call(to: NodeId, body: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
-    if (!(body instanceof Uint8Array)) {
-      throw new TypeError('call body must be a Uint8Array');
-    }
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new RangeError(`call timeoutMs must be a positive number, got ${timeoutMs}`);
-    }
+    checkCallArguments(body, timeoutMs);
     if (this.state !== 'running') {
       throw new TransportClosedError();
     }
