@@ -23,6 +23,11 @@ const groupJson = (group: GroupStatus) => ({
   leader: group.leader,
   commit_index: group.commitIndex,
   applied_index: group.appliedIndex,
+  first_index: group.firstIndex,
+  last_index: group.lastIndex,
+  snapshot_index: group.snapshotIndex,
+  snapshots_taken: group.snapshotsTaken,
+  snapshots_installed: group.snapshotsInstalled,
   voters: group.voters,
   learners: group.learners,
 });

@@ -1,2 +1,4 @@
 export * from './service.js';
 export type * from './node-config.js';
+export { startNode } from './start-node.js';
+export type { NodeLogger } from './node-logger.js';

@@ -55,7 +55,15 @@ export interface GroupStatus {
   readonly term: number;
   readonly leader: NodeId;
   readonly commitIndex: number;
+  /** Applied and written: what a read here sees. */
   readonly appliedIndex: number;
+  /** The log held here: [firstIndex, lastIndex]; entries below were compacted into the snapshot. */
+  readonly firstIndex: number;
+  readonly lastIndex: number;
+  readonly snapshotIndex: number;
+  /** Since this process started. */
+  readonly snapshotsTaken: number;
+  readonly snapshotsInstalled: number;
   readonly voters: readonly NodeId[];
   readonly learners: readonly NodeId[];
 }

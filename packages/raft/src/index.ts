@@ -1,7 +1,7 @@
 export * from './types.js';
 export type { LogStorage } from './storage.js';
 export type { RaftConfig } from './config.js';
-export type { RaftStatus, PeerProgress } from './status.js';
+export type { BasicStatus, RaftStatus, PeerProgress } from './status.js';
 export * from './errors.js';
 export { BOOTSTRAP_INDEX, BOOTSTRAP_TERM, MemoryLogStorage } from './memory-storage.js';
 export { RawNode } from './raw-node.js';

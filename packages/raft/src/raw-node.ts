@@ -3,9 +3,9 @@ import { resolveRaftConfig } from './config.js';
 import { isVoterIn } from './confchange.js';
 import { InvalidRequestError, NotLeaderError } from './errors.js';
 import { Raft } from './raft.js';
-import type { PeerProgress, RaftStatus } from './status.js';
+import type { BasicStatus, PeerProgress, RaftStatus } from './status.js';
 import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, Ready, SoftState } from './types.js';
-import { EntryType, MessageType, Role } from './types.js';
+import { EntryType, MessageType, NO_NODE, Role } from './types.js';
 
 /** Messages only a leader sends, which promise nothing about its own durable state. */
 const LEADER_OUTBOUND: ReadonlySet<MessageType> = new Set([MessageType.APP, MessageType.HEARTBEAT, MessageType.SNAP]);
@@ -182,6 +182,19 @@ export class RawNode {
   /** The configuration in force (as of the applied index). */
   confState(): ConfState {
     return this.raft.tracker.conf;
+  }
+
+  basicStatus(): BasicStatus {
+    const r = this.raft;
+    return {
+      term: r.term,
+      role: r.role,
+      leader: r.lead,
+      commit: r.log.committed,
+      applied: r.log.applied,
+      lastIndex: r.log.lastIndex(),
+      leadTransferee: r.role === Role.LEADER ? r.leadTransferee : NO_NODE,
+    };
   }
 
   status(): RaftStatus {

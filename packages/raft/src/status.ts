@@ -1,5 +1,5 @@
 import type { ProgressState } from './progress.js';
-import type { ConfState, HardState, NodeId, SoftState } from './types.js';
+import type { ConfState, HardState, NodeId, Role, SoftState } from './types.js';
 
 /** The leader's view of one replica. */
 export interface PeerProgress {
@@ -23,4 +23,16 @@ export interface RaftStatus {
   readonly progress?: readonly PeerProgress[];
   /** Leader only: the replica leadership is being handed to, or NO_NODE. */
   readonly leadTransferee?: NodeId;
+}
+
+/** The few numbers a host reads every loop turn, without copying the progress table. */
+export interface BasicStatus {
+  readonly term: number;
+  readonly role: Role;
+  readonly leader: NodeId;
+  readonly commit: number;
+  readonly applied: number;
+  readonly lastIndex: number;
+  /** Leader only: the replica leadership is being handed to, else NO_NODE. */
+  readonly leadTransferee: NodeId;
 }

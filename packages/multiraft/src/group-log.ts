@@ -1,0 +1,100 @@
+import { MemoryLogStorage, SnapshotTemporarilyUnavailableError } from '@flotilla/raft';
+import type { ConfState, Entry, HardState, LogStorage, SnapshotMeta } from '@flotilla/raft';
+import type { SnapshotFile, StoredGroup } from '@flotilla/storage';
+
+/**
+ * One replica's log as the core sees it: the entries since the last compaction in memory (the
+ * host writes them to the store in its own batches), and the newest snapshot served from a
+ * file on disk. A snapshot the core asks for before its file exists is made on demand.
+ */
+export class GroupLog implements LogStorage {
+  private readonly memory = new MemoryLogStorage();
+  private file: SnapshotFile | undefined;
+  /** The core asked for snapshot bytes that have no file yet. */
+  snapshotWanted = false;
+
+  /** Rebuilds the log a replica stored: snapshot point, hard state, entries after the snapshot. */
+  constructor(stored: StoredGroup) {
+    const meta = stored.snapshotMeta;
+    if (meta === undefined) throw new Error(`group ${stored.group} has no snapshot record`);
+    this.memory.applySnapshot(meta, new Uint8Array(0));
+    this.memory.append(stored.entries);
+    const commit = Math.max(stored.hardState.commit, meta.index, stored.applyState.appliedIndex);
+    this.memory.setHardState({ ...stored.hardState, commit });
+  }
+
+  initialState(): { hardState: HardState; conf: ConfState } {
+    return this.memory.initialState();
+  }
+
+  entries(lo: number, hi: number, maxBytes: number): Entry[] {
+    return this.memory.entries(lo, hi, maxBytes);
+  }
+
+  term(index: number): number {
+    return this.memory.term(index);
+  }
+
+  firstIndex(): number {
+    return this.memory.firstIndex();
+  }
+
+  lastIndex(): number {
+    return this.memory.lastIndex();
+  }
+
+  snapshot(): SnapshotMeta {
+    return this.memory.snapshot();
+  }
+
+  snapshotChunk(meta: SnapshotMeta, offset: number, maxBytes: number): { data: Uint8Array; done: boolean } {
+    const file = this.file;
+    if (file === undefined || file.meta.index !== meta.index || file.meta.term !== meta.term) {
+      this.snapshotWanted = true;
+      throw new SnapshotTemporarilyUnavailableError();
+    }
+    return file.readChunk(offset, maxBytes);
+  }
+
+  /** Whether the current snapshot can be served now. */
+  hasSnapshotFile(): boolean {
+    return this.file !== undefined && this.file.meta.index === this.memory.snapshot().index;
+  }
+
+  append(entries: readonly Entry[]): void {
+    this.memory.append(entries);
+  }
+
+  setHardState(hardState: HardState): void {
+    this.memory.setHardState(hardState);
+  }
+
+  /** A received snapshot replaced the replica's state: the log restarts after it. */
+  installedSnapshot(meta: SnapshotMeta): Promise<void> {
+    this.memory.applySnapshot(meta, new Uint8Array(0));
+    return this.replaceFile(undefined);
+  }
+
+  /**
+   * Takes `file` as the snapshot served from now on and drops entries up to `compactIndex`
+   * (at most the snapshot's index; entries kept below it spare slow followers a snapshot).
+   */
+  tookSnapshot(file: SnapshotFile, compactIndex: number): Promise<void> {
+    if (file.meta.index > this.memory.snapshot().index) {
+      this.memory.createSnapshot(file.meta.index, file.meta.conf, new Uint8Array(0));
+    }
+    this.memory.compact(compactIndex);
+    this.snapshotWanted = false;
+    return this.replaceFile(file);
+  }
+
+  close(): Promise<void> {
+    return this.replaceFile(undefined);
+  }
+
+  private async replaceFile(file: SnapshotFile | undefined): Promise<void> {
+    const previous = this.file;
+    this.file = file;
+    if (previous !== undefined && previous !== file) await previous.release();
+  }
+}

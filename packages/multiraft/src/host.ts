@@ -1,0 +1,357 @@
+import { EntryType, InvalidRequestError, MessageType, NO_NODE, ProposalDroppedError, Role } from '@flotilla/raft';
+import type { Entry, GroupId, HardState, Message, NodeId, Ready } from '@flotilla/raft';
+import type { ApplyResult } from '@flotilla/kv';
+import type { NodeStore, WriteBatch } from '@flotilla/storage';
+import type { Transport } from '@flotilla/transport';
+import type { NodeLogger } from './node-logger.js';
+import { Outbox } from './outbox.js';
+import type { Replica } from './replica.js';
+import { RetryableError } from './retryable-error.js';
+import { ServiceError } from './service.js';
+import type { SnapshotPolicy } from './snapshot-policy.js';
+import type { Settlement } from './write-waiters.js';
+
+export interface HostOptions {
+  readonly self: NodeId;
+  readonly store: NodeStore;
+  readonly transport: Transport;
+  readonly replicas: readonly Replica[];
+  readonly tickIntervalMs: number;
+  readonly electionTimeoutTicks: number;
+  readonly snapshots: SnapshotPolicy;
+  readonly logger: NodeLogger;
+  /** Monotonic milliseconds. */
+  readonly nowMs: () => number;
+  /** A broken invariant: the host stops and the process must die loudly. */
+  readonly onFatal: (error: unknown) => void;
+}
+
+interface TurnWork {
+  readonly replica: Replica;
+  readonly ready: Ready;
+}
+
+/** More ticks than this in one turn (after the event loop stalled) would start needless elections. */
+const MAX_TICKS_PER_TURN = 2;
+
+/**
+ * The node's one loop for all of its groups (law 3): a turn steps what arrived, ticks, proposes
+ * and asks for read indexes, gathers every group's Ready, sends one frame per peer, writes one
+ * batch (synced only when a term, vote, entry or snapshot needs it), applies the committed
+ * entries in one unsynced batch, and answers the clients once that batch is written.
+ */
+export class MultiRaftHost {
+  readonly replicas: ReadonlyMap<GroupId, Replica>;
+  private readonly inbox: Message[] = [];
+  private readonly unreachablePeers = new Set<NodeId>();
+  private readonly outbox = new Outbox();
+  private readonly pendingCommands: (() => void)[] = [];
+  private pendingTicks = 0;
+  private turnScheduled = false;
+  private turnRunning = false;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private lastApplyWrite: Promise<void> = Promise.resolve();
+  private readonly durableHardStates = new Map<GroupId, HardState>();
+
+  constructor(private readonly options: HostOptions) {
+    this.replicas = new Map(options.replicas.map((replica) => [replica.group, replica]));
+    for (const replica of options.replicas) this.durableHardStates.set(replica.group, replica.log.initialState().hardState);
+  }
+
+  get self(): NodeId {
+    return this.options.self;
+  }
+
+  get electionTimeoutMs(): number {
+    return this.options.electionTimeoutTicks * this.options.tickIntervalMs;
+  }
+
+  start(): void {
+    this.options.transport.onRaft((_from, messages) => {
+      for (const message of messages) this.inbox.push(message);
+      this.schedule();
+    });
+    this.options.transport.onUnreachable((peer) => {
+      this.unreachablePeers.add(peer);
+      this.schedule();
+    });
+    this.tickTimer = setInterval(() => {
+      this.pendingTicks++;
+      this.schedule();
+    }, this.options.tickIntervalMs);
+    this.schedule();
+  }
+
+  /** Runs `action` on the replica's core at the start of the next turn, when no Ready is outstanding. */
+  atNextTurn(group: GroupId, action: (replica: Replica) => void): void {
+    const replica = this.replicas.get(group);
+    if (replica === undefined) throw new Error(`group ${group} is not hosted here`);
+    this.pendingCommands.push(() => action(replica));
+    this.schedule();
+  }
+
+  /** Queues a write for the group's next turn; it resolves once applied and written here. */
+  propose(replica: Replica, command: Uint8Array): Promise<{ result: ApplyResult; entry: Entry }> {
+    return new Promise((resolve, reject) => {
+      replica.proposals.push({
+        command,
+        waiter: { resolve: (result, entry) => resolve({ result, entry }), reject },
+      });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once the replica has written everything committed when the read arrived. */
+  readIndex(replica: Replica): { done: Promise<void>; cancel: () => void } {
+    let cancel: () => void = () => undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      cancel = replica.reads.add({ resolve, reject });
+    });
+    this.schedule();
+    return { done, cancel };
+  }
+
+  /** Stops the loop after the current turn and waits for every submitted write. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.tickTimer !== undefined) clearInterval(this.tickTimer);
+    while (this.turnRunning) await new Promise((resolve) => setImmediate(resolve));
+    await this.lastApplyWrite;
+    const closing = new ServiceError('shutting_down', 'the node is shutting down');
+    for (const replica of this.replicas.values()) {
+      for (const proposal of replica.proposals) proposal.waiter.reject(closing);
+      replica.proposals = [];
+      replica.writeWaiters.rejectAll(closing);
+      replica.reads.rejectAll(closing);
+      await replica.log.close();
+    }
+  }
+
+  schedule(): void {
+    if (this.turnScheduled || this.stopped) return;
+    this.turnScheduled = true;
+    setImmediate(() => {
+      this.turnScheduled = false;
+      if (this.turnRunning || this.stopped) return;
+      this.turnRunning = true;
+      this.turn()
+        .then(() => {
+          this.turnRunning = false;
+          if (this.hasWork()) this.schedule();
+        })
+        .catch((error: unknown) => {
+          this.stopped = true;
+          if (this.tickTimer !== undefined) clearInterval(this.tickTimer);
+          this.options.onFatal(error);
+        });
+    });
+  }
+
+  private hasWork(): boolean {
+    if (this.inbox.length > 0 || !this.outbox.isEmpty || this.pendingCommands.length > 0) return true;
+    for (const replica of this.replicas.values()) {
+      if (replica.raft.hasReady() || replica.proposals.length > 0 || replica.reads.hasPending) return true;
+    }
+    return false;
+  }
+
+  private async turn(): Promise<void> {
+    const nowMs = this.options.nowMs();
+    this.takeInput(nowMs);
+    const work: TurnWork[] = [];
+    for (const replica of this.replicas.values()) {
+      if (replica.raft.hasReady()) work.push({ replica, ready: replica.raft.ready() });
+    }
+    for (const { ready } of work) this.outbox.add(ready.messagesBeforeSync);
+    this.outbox.flush(this.options.transport);
+    if (work.length === 0) return;
+
+    await this.persist(work);
+    const batch = this.options.store.newBatch();
+    const written: { replica: Replica; index: number }[] = [];
+    const settlements: Settlement[] = [];
+    for (const { replica, ready } of work) {
+      this.outbox.add(ready.messages);
+      if (ready.softState !== undefined) this.changedRole(replica, ready.softState.role, ready.softState.leader);
+      if (this.applyCommitted(replica, ready.committedEntries, batch, settlements)) {
+        written.push({ replica, index: replica.appliedIndex });
+      }
+      for (const state of ready.readStates) replica.reads.answered(state, replica.writtenIndex);
+    }
+    for (const { replica, ready } of work) {
+      replica.raft.advance(ready);
+      if (ready.committedEntries.some((entry) => entry.type === EntryType.CONFIGURATION)) {
+        batch.setConfState(replica.group, replica.raft.confState());
+      }
+    }
+    if (written.length > 0) this.submitApply(batch, written, settlements);
+  }
+
+  /** Everything that arrived since the last turn, stepped while no Ready is outstanding. */
+  private takeInput(nowMs: number): void {
+    for (const command of this.pendingCommands.splice(0)) command();
+    for (const message of this.inbox.splice(0)) this.stepMessage(message, nowMs);
+    for (const peer of this.unreachablePeers) {
+      for (const replica of this.replicas.values()) if (replica.isLeader) replica.raft.reportUnreachable(peer);
+    }
+    this.unreachablePeers.clear();
+    const ticks = Math.min(this.pendingTicks, MAX_TICKS_PER_TURN);
+    this.pendingTicks = 0;
+    for (const replica of this.replicas.values()) {
+      for (let i = 0; i < ticks; i++) replica.raft.tick();
+      if (ticks > 0) replica.reads.reissue(nowMs - 2 * this.electionTimeoutMs);
+      if (replica.proposals.length > 0) this.proposeQueued(replica);
+      replica.reads.issue(replica.raft, nowMs);
+      this.options.snapshots.maybeStart(replica, () => this.schedule());
+    }
+  }
+
+  private stepMessage(message: Message, nowMs: number): void {
+    const replica = this.replicas.get(message.group);
+    if (replica === undefined) {
+      this.options.logger.debug({ group: message.group, from: message.from }, 'message for a group not hosted here');
+      return;
+    }
+    try {
+      replica.raft.step(message);
+    } catch (error) {
+      if (!(error instanceof InvalidRequestError)) throw error;
+      this.options.logger.warn({ group: message.group, from: message.from, err: error }, 'dropped a malformed raft message');
+      return;
+    }
+    if (message.type === MessageType.APP || message.type === MessageType.HEARTBEAT) {
+      const leaderCommit = (message as Message & { leaderCommit?: number }).leaderCommit ?? (message.type === MessageType.APP ? message.commit : undefined);
+      const status = replica.raft.basicStatus();
+      if (leaderCommit !== undefined && status.leader === message.from && status.term === message.term) {
+        replica.leaderContact = { atMs: nowMs, leaderCommit };
+      }
+    }
+  }
+
+  private proposeQueued(replica: Replica): void {
+    const proposals = replica.proposals;
+    replica.proposals = [];
+    const status = replica.raft.basicStatus();
+    if (status.role !== Role.LEADER || status.leadTransferee !== NO_NODE) {
+      const error = new RetryableError('not_leader', `this node does not lead group ${replica.group}`);
+      for (const proposal of proposals) proposal.waiter.reject(error);
+      return;
+    }
+    let index = status.lastIndex;
+    for (const proposal of proposals) {
+      try {
+        replica.raft.propose(proposal.command);
+      } catch (error) {
+        proposal.waiter.reject(proposalError(error));
+        continue;
+      }
+      index++;
+      replica.writeWaiters.add(index, { ...proposal.waiter, term: status.term });
+    }
+  }
+
+  private async persist(work: readonly TurnWork[]): Promise<void> {
+    const { store } = this.options;
+    let mustSync = false;
+    for (const { replica, ready } of work) {
+      for (const chunk of ready.snapshotChunks) {
+        await store.stageSnapshotChunk(replica.group, chunk);
+        mustSync = true;
+      }
+      if (ready.snapshot !== undefined) await this.options.snapshots.install(replica, ready.snapshot, this.options.store);
+    }
+    const batch = store.newBatch();
+    let anything = mustSync;
+    for (const { replica, ready } of work) {
+      if (ready.entries.length > 0) {
+        batch.appendEntries(replica.group, ready.entries, replica.log.lastIndex());
+        replica.log.append(ready.entries);
+        mustSync = anything = true;
+      }
+      const hardState = ready.hardState;
+      if (hardState !== undefined) {
+        batch.setHardState(replica.group, hardState);
+        replica.log.setHardState(hardState);
+        anything = true;
+        // Only term and vote must survive a crash before we speak; a lost commit index is relearned.
+        const durable = this.durableHardStates.get(replica.group);
+        if (durable === undefined || durable.term !== hardState.term || durable.vote !== hardState.vote) mustSync = true;
+        this.durableHardStates.set(replica.group, hardState);
+      }
+    }
+    if (anything) await store.writeBatch(batch, { sync: mustSync });
+  }
+
+  private changedRole(replica: Replica, role: Role, leader: NodeId): void {
+    const leaderChanged = replica.leader !== leader;
+    replica.role = role;
+    replica.leader = leader;
+    if (leaderChanged) {
+      replica.leaderContact = undefined;
+      // The core drops pending read indexes on a leader change; ask the new leader.
+      replica.reads.reissue(Number.POSITIVE_INFINITY);
+      this.options.logger.info({ group: replica.group, leader, role }, 'group leader changed');
+    }
+  }
+
+  /** Applies the entries to the state machine and adds their writes to `batch`; true if any were new. */
+  private applyCommitted(replica: Replica, entries: readonly Entry[], batch: WriteBatch, settlements: Settlement[]): boolean {
+    let applied = false;
+    for (const entry of entries) {
+      if (entry.index <= replica.appliedIndex) continue;
+      if (entry.index !== replica.appliedIndex + 1) {
+        throw new Error(`group ${replica.group}: committed entry ${entry.index} does not follow applied ${replica.appliedIndex}`);
+      }
+      let result: ApplyResult | undefined;
+      if (entry.type === EntryType.COMMAND) {
+        const outcome = replica.machine.apply(entry.data, entry.index);
+        result = outcome.result;
+        for (const mutation of outcome.mutations) {
+          if (mutation.kind === 'put') batch.putUserRecord(mutation.hash, mutation.key, mutation.record);
+          else batch.deleteUserRecord(mutation.hash, mutation.key);
+        }
+        replica.bytesSinceSnapshot += entry.data.byteLength;
+      }
+      const settlement = replica.writeWaiters.settle(entry, result);
+      if (settlement !== undefined) settlements.push(settlement);
+      replica.appliedIndex = entry.index;
+      replica.appliedTerm = entry.term;
+      applied = true;
+    }
+    if (applied) {
+      batch.setApplyState(replica.group, {
+        appliedIndex: replica.appliedIndex,
+        appliedTerm: replica.appliedTerm,
+        stateMachine: replica.machine.stateBlob(),
+      });
+    }
+    return applied;
+  }
+
+  /** The apply batch needs no fsync: the log it came from is durable. Answers wait for it. */
+  private submitApply(batch: WriteBatch, written: readonly { replica: Replica; index: number }[], settlements: Settlement[]): void {
+    const write = this.options.store.writeBatch(batch, { sync: false }).then(() => {
+      for (const { replica, index } of written) {
+        if (index > replica.writtenIndex) replica.writtenIndex = index;
+        replica.reads.written(replica.writtenIndex);
+      }
+      for (const settle of settlements) settle();
+      this.schedule();
+    });
+    this.lastApplyWrite = write.catch((error: unknown) => this.options.onFatal(error));
+  }
+}
+
+const proposalError = (error: unknown): Error => {
+  if (!(error instanceof ProposalDroppedError)) throw error;
+  switch (error.reason) {
+    case 'too-large':
+      return new ServiceError('invalid_request', 'the command is larger than a raft message may be');
+    case 'uncommitted-limit':
+      return new ServiceError('overloaded', 'the shard leader has too much uncommitted data', { retryAfterMs: 100 });
+    case 'no-leader':
+    case 'transfer-in-progress':
+      return new RetryableError('not_leader', `proposal refused: ${error.reason}`);
+  }
+};

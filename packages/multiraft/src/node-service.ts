@@ -1,0 +1,302 @@
+import { NO_NODE } from '@flotilla/raft';
+import type { Entry, NodeId } from '@flotilla/raft';
+import { decodeCommand, decodeValueRecord, encodeCommand, validateKey } from '@flotilla/kv';
+import type { ApplyResult } from '@flotilla/kv';
+import type { NodeStore, UserRecord } from '@flotilla/storage';
+import type { Transport } from '@flotilla/transport';
+import { CallTimeoutError } from '@flotilla/transport';
+import type { MultiRaftHost } from './host.js';
+import { decodePeerAnswer, encodePeerMessage, errorFromAnswer } from './peer-rpc.js';
+import type { PeerAnswer } from './peer-rpc.js';
+import type { Replica } from './replica.js';
+import { RetryableError } from './retryable-error.js';
+import { ServiceError } from './service.js';
+import type { Committed, KeyValue, KvCommand, KvResult, KvService, NodeStatus, ReadConsistency, ScanResult } from './service.js';
+import type { ShardRouter } from './shard-router.js';
+
+export interface NodeServiceOptions {
+  readonly host: MultiRaftHost;
+  readonly router: ShardRouter;
+  readonly store: NodeStore;
+  readonly transport: Transport;
+  /** Client URLs of the nodes, this one's included; filled in as peers say hello. */
+  readonly clientUrls: ReadonlyMap<NodeId, string>;
+  readonly requestTimeoutMs: number;
+  readonly maxPendingRequests: number;
+  readonly maxPendingBytes: number;
+  readonly nowMs: () => number;
+}
+
+/** Waiting for a leader backs off from this to the tick interval. */
+const FIRST_RETRY_DELAY_MS = 2;
+
+interface Proposed {
+  readonly entry: Entry;
+  readonly result: ApplyResult;
+}
+const OVERLOAD_RETRY_AFTER_MS = 100;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The node's KV service: routes each request to its shard, forwarding writes to the leader. */
+export class NodeService implements KvService {
+  private closing = false;
+  private pendingRequests = 0;
+  private pendingBytes = 0;
+
+  constructor(private readonly options: NodeServiceOptions) {}
+
+  /** New requests are refused from now on; those in flight finish. */
+  stopAccepting(): void {
+    this.closing = true;
+  }
+
+  execute(command: KvCommand): Promise<Committed> {
+    const encoded = encodeCommand(command);
+    return this.admitted(encoded.byteLength, () => this.executeRouted(command, encoded));
+  }
+
+  executeHere(command: KvCommand): Promise<Committed> {
+    const encoded = encodeCommand(command);
+    return this.admitted(encoded.byteLength, async () => {
+      const replica = this.replicaOf(command.key);
+      const { entry, result } = await this.proposeOnlyHere(replica, encoded);
+      return committed(replica.group, entry, command, result);
+    });
+  }
+
+  /** A peer forwarded an encoded command, believing this node leads its shard. */
+  executeForwarded(encoded: Uint8Array): Promise<PeerAnswer> {
+    const command = decodeCommand(encoded);
+    return this.admitted(encoded.byteLength, async () => {
+      const replica = this.replicaOf(command.key);
+      const { entry, result } = await this.proposeOnlyHere(replica, encoded);
+      return { kind: 'executed', group: replica.group, logIndex: entry.index, term: entry.term, result };
+    });
+  }
+
+  private async proposeOnlyHere(replica: Replica, encoded: Uint8Array): Promise<Proposed> {
+    try {
+      return await this.proposeHere(replica, encoded, this.deadline());
+    } catch (error) {
+      if (error instanceof RetryableError) throw this.notLeader(replica);
+      throw error;
+    }
+  }
+
+  get(key: Uint8Array, consistency: ReadConsistency): Promise<KeyValue | undefined> {
+    validateKey(key);
+    return this.admitted(key.byteLength, async () => {
+      const hash = this.options.router.hash(key);
+      const replica = this.options.router.replicaFor(hash);
+      await this.readable(replica, consistency, this.deadline());
+      const record = await this.options.store.getUserRecord(hash, key);
+      return record === undefined ? undefined : keyValue(key, record);
+    });
+  }
+
+  scan(prefix: Uint8Array, limit: number, consistency: ReadConsistency): Promise<ScanResult> {
+    return this.admitted(prefix.byteLength, async () => {
+      const deadline = this.deadline();
+      const perShard = await Promise.all(
+        this.options.router.all.map(async (replica) => {
+          await this.readable(replica, consistency, deadline);
+          return this.options.store.scanKeyPrefix(prefix, replica.range, limit + 1);
+        }),
+      );
+      const merged = perShard.flat().sort((a, b) => Buffer.compare(a.key, b.key));
+      return { items: merged.slice(0, limit).map((record: UserRecord) => keyValue(record.key, record.value)), more: merged.length > limit };
+    });
+  }
+
+  status(): NodeStatus {
+    return {
+      node: this.options.host.self,
+      groups: this.options.router.all.map((replica) => {
+        const status = replica.raft.basicStatus();
+        const conf = replica.raft.confState();
+        return {
+          group: replica.group,
+          range: { start: replica.range.start.toString(), end: replica.range.end.toString() },
+          role: status.role,
+          term: status.term,
+          leader: status.leader,
+          commitIndex: status.commit,
+          appliedIndex: replica.writtenIndex,
+          firstIndex: replica.log.firstIndex(),
+          lastIndex: status.lastIndex,
+          snapshotIndex: replica.log.snapshot().index,
+          snapshotsTaken: replica.snapshotsTaken,
+          snapshotsInstalled: replica.snapshotsInstalled,
+          voters: conf.voters,
+          learners: conf.learners,
+        };
+      }),
+    };
+  }
+
+  isReady(): boolean {
+    return !this.closing && this.options.router.all.every((replica) => replica.raft.basicStatus().leader !== NO_NODE);
+  }
+
+  private deadline(): number {
+    return this.options.nowMs() + this.options.requestTimeoutMs;
+  }
+
+  private replicaOf(key: Uint8Array): Replica {
+    return this.options.router.replicaFor(this.options.router.hash(key));
+  }
+
+  /** Bounds the work queued on this node; beyond the bounds a client is told to come back. */
+  private async admitted<T>(bytes: number, work: () => Promise<T>): Promise<T> {
+    if (this.closing) throw new ServiceError('shutting_down', 'the node is shutting down', { retryAfterMs: OVERLOAD_RETRY_AFTER_MS });
+    if (this.pendingRequests >= this.options.maxPendingRequests || this.pendingBytes + bytes > this.options.maxPendingBytes) {
+      throw new ServiceError('overloaded', 'too many requests are waiting on this node', { retryAfterMs: OVERLOAD_RETRY_AFTER_MS });
+    }
+    this.pendingRequests++;
+    this.pendingBytes += bytes;
+    try {
+      return await work();
+    } finally {
+      this.pendingRequests--;
+      this.pendingBytes -= bytes;
+    }
+  }
+
+  private notLeader(replica: Replica): ServiceError {
+    const leader = replica.raft.basicStatus().leader;
+    const leaderUrl = leader === NO_NODE ? undefined : this.options.clientUrls.get(leader);
+    if (leaderUrl === undefined) {
+      return new ServiceError('no_leader', `group ${replica.group} has no known leader`, { retryAfterMs: this.options.host.electionTimeoutMs });
+    }
+    return new ServiceError('not_leader', `node ${leader} leads group ${replica.group}`, { leaderUrl });
+  }
+
+  /**
+   * Proposes on the leader, wherever it is. Retries only what certainly did not apply (no
+   * leader yet, not the leader any more, a proposal overwritten) until the deadline.
+   */
+  private async executeRouted(command: KvCommand, encoded: Uint8Array): Promise<Committed> {
+    const replica = this.replicaOf(command.key);
+    const deadline = this.deadline();
+    for (let delayMs = FIRST_RETRY_DELAY_MS; ; delayMs = Math.min(delayMs * 2, this.options.host.electionTimeoutMs / 4)) {
+      const leader = replica.raft.basicStatus().leader;
+      try {
+        if (leader === this.options.host.self) {
+          const { entry, result } = await this.proposeHere(replica, encoded, deadline);
+          return committed(replica.group, entry, command, result);
+        }
+        if (leader !== NO_NODE) return await this.forward(leader, encoded, command, deadline);
+      } catch (error) {
+        if (!isRetryable(error)) throw error;
+      }
+      const remainingMs = deadline - this.options.nowMs();
+      if (remainingMs <= 0) throw this.notLeader(replica);
+      await sleep(Math.min(delayMs, remainingMs));
+    }
+  }
+
+  private proposeHere(replica: Replica, encoded: Uint8Array, deadline: number): Promise<Proposed> {
+    return withDeadline(
+      this.options.host.propose(replica, encoded),
+      deadline - this.options.nowMs(),
+      () => new ServiceError('timeout', 'the write did not commit in time; it may still commit'),
+    );
+  }
+
+  private async forward(leader: NodeId, encoded: Uint8Array, command: KvCommand, deadline: number): Promise<Committed> {
+    const timeoutMs = Math.max(1, deadline - this.options.nowMs());
+    let reply: Uint8Array;
+    try {
+      reply = await this.options.transport.call(leader, encodePeerMessage({ kind: 'execute', command: encoded }), timeoutMs);
+    } catch (error) {
+      const code = error instanceof CallTimeoutError ? 'timeout' : 'unknown_outcome';
+      throw new ServiceError(code, `forwarding to the leader (node ${leader}) failed: ${(error as Error).message}`);
+    }
+    const answer = decodePeerAnswer(reply);
+    if (answer.kind === 'error') throw errorFromAnswer(answer);
+    if (answer.kind !== 'executed') throw new Error(`node ${leader} answered an execute with ${answer.kind}`);
+    return {
+      group: answer.group as Committed['group'],
+      logIndex: answer.logIndex,
+      term: answer.term,
+      result: kvResult(command, answer.result),
+    };
+  }
+
+  /** Waits until a read of the replica's local state meets `consistency`. */
+  private async readable(replica: Replica, consistency: ReadConsistency, deadline: number): Promise<void> {
+    if (consistency.kind === 'stale') return;
+    if (consistency.kind === 'bounded' && this.freshEnough(replica, consistency.maxStalenessMs)) return;
+    for (let delayMs = FIRST_RETRY_DELAY_MS; ; delayMs = Math.min(delayMs * 2, this.options.host.electionTimeoutMs / 4)) {
+      const read = this.options.host.readIndex(replica);
+      try {
+        await withDeadline(read.done, deadline - this.options.nowMs(), () => {
+          read.cancel();
+          return new ServiceError('timeout', 'the read index did not arrive in time');
+        });
+        return;
+      } catch (error) {
+        if (!(error instanceof RetryableError)) throw error;
+      }
+      const remainingMs = deadline - this.options.nowMs();
+      if (remainingMs <= 0) throw this.notLeader(replica);
+      await sleep(Math.min(delayMs, remainingMs));
+    }
+  }
+
+  /**
+   * A follower has applied everything its leader had committed when it last wrote to it; if
+   * that was within `maxStalenessMs`, nothing older than that is missing here.
+   */
+  private freshEnough(replica: Replica, maxStalenessMs: number): boolean {
+    const contact = replica.leaderContact;
+    if (replica.isLeader || contact === undefined) return false;
+    return this.options.nowMs() - contact.atMs <= maxStalenessMs && replica.writtenIndex >= contact.leaderCommit;
+  }
+}
+
+const isRetryable = (error: unknown): boolean =>
+  error instanceof RetryableError || (error instanceof ServiceError && (error.code === 'not_leader' || error.code === 'no_leader'));
+
+function withDeadline<T>(promise: Promise<T>, remainingMs: number, onTimeout: () => Error): Promise<T> {
+  if (remainingMs <= 0) return Promise.reject(onTimeout());
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), remainingMs);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+const keyValue = (key: Uint8Array, record: Uint8Array): KeyValue => {
+  const { value, createRevision, modRevision, version } = decodeValueRecord(record);
+  return { key, value, createRevision, modRevision, version };
+};
+
+const committed = (group: Committed['group'], entry: Entry, command: KvCommand, result: ApplyResult): Committed => ({
+  group,
+  logIndex: entry.index,
+  term: entry.term,
+  result: kvResult(command, result),
+});
+
+/** The state machine's answer in the service's terms; a command it rejected is the client's error. */
+export function kvResult(command: KvCommand, result: ApplyResult): KvResult {
+  if (result.succeeded) {
+    if (result.op === 'put') {
+      const { revision, createRevision, modRevision, version } = result;
+      return { op: 'put', succeeded: true, revision, createRevision, modRevision, version };
+    }
+    return { op: 'delete', succeeded: true, deleted: result.deleted, revision: result.revision };
+  }
+  if (result.code === 'compare_failed') return { op: command.op, succeeded: false, currentRevision: result.currentRevision };
+  throw new ServiceError('invalid_request', result.message);
+}

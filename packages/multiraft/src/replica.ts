@@ -1,0 +1,83 @@
+import { NO_NODE, RawNode, Role } from '@flotilla/raft';
+import type { GroupId, Logger, NodeId, Random } from '@flotilla/raft';
+import { KvStateMachine } from '@flotilla/kv';
+import type { HashRange, KeyHasher } from '@flotilla/kv';
+import type { StoredGroup } from '@flotilla/storage';
+import { GroupLog } from './group-log.js';
+import { ReadQueue } from './read-queue.js';
+import type { WriteWaiter } from './write-waiters.js';
+import { WriteWaiters } from './write-waiters.js';
+
+/** A write accepted by the node, waiting for the next turn to be proposed. */
+export interface QueuedProposal {
+  readonly command: Uint8Array;
+  readonly waiter: Omit<WriteWaiter, 'term'>;
+}
+
+/** What the replica last heard from its leader, for bounded-staleness reads. */
+export interface LeaderContact {
+  readonly atMs: number;
+  /** The leader's commit index when it sent the message. */
+  readonly leaderCommit: number;
+}
+
+export interface ReplicaSettings {
+  readonly self: NodeId;
+  readonly random: Random;
+  readonly electionTimeoutTicks: number;
+  readonly heartbeatIntervalTicks: number;
+  readonly logger: Logger;
+}
+
+/** One local replica of a group: its core, log, state machine and the requests waiting on it. */
+export class Replica {
+  readonly group: GroupId;
+  readonly range: HashRange;
+  readonly log: GroupLog;
+  readonly raft: RawNode;
+  readonly machine: KvStateMachine;
+  readonly writeWaiters = new WriteWaiters();
+  readonly reads = new ReadQueue();
+  proposals: QueuedProposal[] = [];
+  leader: NodeId = NO_NODE;
+  role: Role = Role.FOLLOWER;
+  /** Last entry handed to the state machine, and last one whose apply batch is written. */
+  appliedIndex: number;
+  appliedTerm: number;
+  writtenIndex: number;
+  leaderContact: LeaderContact | undefined;
+  /** Log bytes applied since the last snapshot, for the compaction threshold. */
+  bytesSinceSnapshot = 0;
+  snapshotInProgress = false;
+  snapshotsInstalled = 0;
+  snapshotsTaken = 0;
+
+  constructor(stored: StoredGroup, range: HashRange, hasher: KeyHasher, settings: ReplicaSettings) {
+    this.group = stored.group;
+    this.range = range;
+    this.log = new GroupLog(stored);
+    this.machine = new KvStateMachine(hasher);
+    this.appliedIndex = stored.applyState.appliedIndex;
+    this.appliedTerm = stored.applyState.appliedTerm;
+    this.writtenIndex = this.appliedIndex;
+    this.raft = new RawNode({
+      id: settings.self,
+      group: stored.group,
+      storage: this.log,
+      random: settings.random,
+      electionTimeoutTicks: settings.electionTimeoutTicks,
+      heartbeatIntervalTicks: settings.heartbeatIntervalTicks,
+      applied: this.appliedIndex,
+      logger: settings.logger,
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.role === Role.LEADER;
+  }
+
+  /** Requests waiting on this replica, for back-pressure and shutdown. */
+  get pendingRequests(): number {
+    return this.proposals.length + this.writeWaiters.size + this.reads.size;
+  }
+}
