@@ -14,7 +14,8 @@ interface IssuedBatch {
   readonly issuedAtMs: number;
 }
 
-const CONTEXT_BYTES = 8;
+/** Node id (u32) then a counter (u64): the leader serves reads of every replica, so contexts must differ across nodes. */
+const CONTEXT_BYTES = 12;
 
 /**
  * One replica's linearizable reads: every read that arrives within a loop turn shares one
@@ -26,6 +27,8 @@ export class ReadQueue {
   private readonly issued = new Map<string, IssuedBatch>();
   private awaitingApply: { index: number; waiters: ReadWaiter[] }[] = [];
   private nextContext = 1n;
+
+  constructor(private readonly self: number) {}
 
   get size(): number {
     let count = this.pending.length;
@@ -47,7 +50,9 @@ export class ReadQueue {
   issue(raft: RawNode, nowMs: number): void {
     if (this.pending.length === 0) return;
     const context = new Uint8Array(CONTEXT_BYTES);
-    new DataView(context.buffer).setBigUint64(0, this.nextContext++);
+    const view = new DataView(context.buffer);
+    view.setUint32(0, this.self);
+    view.setBigUint64(4, this.nextContext++);
     const waiters = this.pending;
     this.pending = [];
     try {

@@ -37,7 +37,7 @@ export class Replica {
   readonly raft: RawNode;
   readonly machine: KvStateMachine;
   readonly writeWaiters = new WriteWaiters();
-  readonly reads = new ReadQueue();
+  readonly reads: ReadQueue;
   proposals: QueuedProposal[] = [];
   leader: NodeId = NO_NODE;
   role: Role = Role.FOLLOWER;
@@ -60,6 +60,7 @@ export class Replica {
     this.appliedIndex = stored.applyState.appliedIndex;
     this.appliedTerm = stored.applyState.appliedTerm;
     this.writtenIndex = this.appliedIndex;
+    this.reads = new ReadQueue(settings.self);
     this.raft = new RawNode({
       id: settings.self,
       group: stored.group,

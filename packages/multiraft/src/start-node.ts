@@ -1,177 +1,23 @@
-import { performance } from 'node:perf_hooks';
-import { NO_NODE } from '@flotilla/raft';
-import type { NodeId, Random } from '@flotilla/raft';
-import { createKeyHasher, KvInputError } from '@flotilla/kv';
+import type { Random } from '@flotilla/raft';
 import { LevelNodeStore } from '@flotilla/storage';
 import { TcpTransport } from '@flotilla/transport';
-import { loadOrBootstrap } from './bootstrap.js';
-import { MultiRaftHost } from './host.js';
-import { preferredLeader, transferTarget } from './leader-placement.js';
-import { NodeService } from './node-service.js';
+import { assembleNode } from './assemble-node.js';
 import type { NodeConfig, RunningNode } from './node-config.js';
 import { coreLogger } from './node-logger.js';
 import type { NodeLogger } from './node-logger.js';
-import { decodePeerAnswer, decodePeerRequest, encodePeerMessage, errorAnswer } from './peer-rpc.js';
-import { Replica } from './replica.js';
-import { ServiceError } from './service.js';
-import { ShardRouter } from './shard-router.js';
-import { restoreMachine, SnapshotPolicy } from './snapshot-policy.js';
 
-/** Leaderships drift back to their preferred nodes (after restarts) this often. */
-const BALANCE_INTERVAL_MS = 5_000;
-const HELLO_RETRY_MS = 1_000;
-const HELLO_TIMEOUT_MS = 2_000;
-/** At shutdown, how long leaderships may take to move before the node closes anyway, in election timeouts. */
-const HANDOFF_ELECTION_TIMEOUTS = 2;
-
+/** Election timeouts are drawn from this; the simulator seeds its own, a real node need not. */
 const mathRandom: Random = { int: (bound) => Math.floor(Math.random() * bound) };
 
-/** Opens the node's store, rebuilds (or bootstraps) its replicas, and runs the loop and transport. */
+/** A node on disk (LevelDB under the data dir) and on the network (TCP between nodes). */
 export async function startNode(config: NodeConfig, logger: NodeLogger): Promise<RunningNode> {
-  const nowMs = (): number => performance.now();
-  const onFatal = (error: unknown): void => {
-    logger.error({ err: error }, 'the node hit a broken invariant and stops');
-    // Thrown outside any promise chain, so the process dies loudly (law 5).
-    setImmediate(() => {
-      throw error;
-    });
-  };
-  const hasher = await createKeyHasher();
   const store = await LevelNodeStore.open(config.dataDir);
-  const members = [...config.peers.keys()];
-  const stored = await loadOrBootstrap(store, { self: config.id, members, shards: config.initialShards }, hasher);
-  const freshCluster = stored.every((group) => group.hardState.term <= 1 && group.entries.length === 0);
-
-  const replicas: Replica[] = [];
-  for (const group of stored) {
-    const range = group.shard?.range;
-    if (range === undefined) throw new Error(`group ${group.group} has no shard range`);
-    const replica = new Replica(group, range, hasher, {
-      self: config.id,
-      random: mathRandom,
-      electionTimeoutTicks: config.electionTimeoutTicks,
-      heartbeatIntervalTicks: config.heartbeatIntervalTicks,
-      logger: coreLogger(logger, { group: group.group }),
-    });
-    await restoreMachine(replica, group.applyState.stateMachine, store);
-    replicas.push(replica);
-  }
-
-  const peers = new Map([...config.peers].filter(([id]) => id !== config.id));
   const transport = new TcpTransport({
     self: config.id,
     listen: config.peerListen,
-    peers,
+    peers: new Map([...config.peers].filter(([id]) => id !== config.id)),
     clusterSecret: config.clusterSecret,
     logger: coreLogger(logger, { component: 'transport' }),
   });
-  const snapshots = new SnapshotPolicy({
-    store,
-    thresholdEntries: config.snapshotThresholdEntries,
-    thresholdBytes: config.snapshotThresholdBytes,
-    logger,
-    onFatal,
-  });
-  const host = new MultiRaftHost({
-    self: config.id,
-    store,
-    transport,
-    replicas,
-    tickIntervalMs: config.tickIntervalMs,
-    electionTimeoutTicks: config.electionTimeoutTicks,
-    snapshots,
-    logger,
-    nowMs,
-    onFatal,
-  });
-  const clientUrls = new Map<NodeId, string>([[config.id, config.advertiseClientUrl]]);
-  const service = new NodeService({
-    host,
-    router: new ShardRouter(hasher, replicas),
-    store,
-    transport,
-    clientUrls,
-    requestTimeoutMs: config.requestTimeoutMs,
-    maxPendingRequests: config.maxPendingRequests,
-    maxPendingBytes: config.maxPendingBytes,
-    nowMs,
-  });
-
-  transport.onCall(async (from, body) => {
-    const request = decodePeerRequest(body);
-    if (request.kind === 'hello') {
-      clientUrls.set(from, request.clientUrl);
-      return encodePeerMessage({ kind: 'hello', clientUrl: config.advertiseClientUrl });
-    }
-    try {
-      return encodePeerMessage(await service.executeForwarded(request.command));
-    } catch (error) {
-      if (error instanceof ServiceError) return encodePeerMessage(errorAnswer(error));
-      if (error instanceof KvInputError) return encodePeerMessage(errorAnswer(new ServiceError('invalid_request', error.message)));
-      throw error;
-    }
-  });
-  await transport.start();
-  host.start();
-
-  // A fresh cluster's preferred leaders stand at once, so leaderships start out spread evenly.
-  if (freshCluster) {
-    for (const replica of replicas) {
-      if (preferredLeader(replica) === config.id) host.atNextTurn(replica.group, (r) => r.raft.campaign());
-    }
-  }
-
-  let closed = false;
-  const greet = (peer: NodeId): void => {
-    if (closed) return;
-    transport
-      .call(peer, encodePeerMessage({ kind: 'hello', clientUrl: config.advertiseClientUrl }), HELLO_TIMEOUT_MS)
-      .then((reply) => {
-        const answer = decodePeerAnswer(reply);
-        if (answer.kind === 'hello') clientUrls.set(peer, answer.clientUrl);
-      })
-      .catch(() => setTimeout(() => greet(peer), HELLO_RETRY_MS).unref());
-  };
-  for (const peer of peers.keys()) greet(peer);
-
-  const balancer = setInterval(() => {
-    for (const replica of replicas) {
-      if (!replica.isLeader) continue;
-      host.atNextTurn(replica.group, (r) => {
-        const preferred = preferredLeader(r);
-        if (preferred === config.id || transferTarget(r, preferred) === NO_NODE) return;
-        logger.info({ group: r.group, to: preferred }, 'handing leadership back to its preferred node');
-        r.raft.transferLeader(preferred);
-      });
-    }
-  }, BALANCE_INTERVAL_MS);
-  balancer.unref();
-
-  const handOffLeaderships = async (): Promise<void> => {
-    for (const replica of replicas) {
-      if (!replica.isLeader) continue;
-      host.atNextTurn(replica.group, (r) => {
-        const target = transferTarget(r);
-        if (target !== NO_NODE) r.raft.transferLeader(target);
-      });
-    }
-    const deadline = nowMs() + HANDOFF_ELECTION_TIMEOUTS * host.electionTimeoutMs;
-    while (replicas.some((replica) => replica.isLeader) && nowMs() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, config.tickIntervalMs));
-    }
-  };
-
-  return {
-    service,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      clearInterval(balancer);
-      service.stopAccepting();
-      await handOffLeaderships();
-      await host.stop();
-      await transport.close();
-      await store.close();
-    },
-  };
+  return assembleNode({ config, logger, store, transport, random: mathRandom });
 }
