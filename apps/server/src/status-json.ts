@@ -28,6 +28,7 @@ const groupJson = (group: GroupStatus) => ({
   snapshot_index: group.snapshotIndex,
   snapshots_taken: group.snapshotsTaken,
   snapshots_installed: group.snapshotsInstalled,
+  quiesced: group.quiesced,
   voters: group.voters,
   learners: group.learners,
 });

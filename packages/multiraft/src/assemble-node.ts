@@ -19,8 +19,10 @@ import { restoreMachine, SnapshotPolicy } from './snapshot-policy.js';
 
 /** Leaderships drift back to their preferred nodes (after restarts) this often. */
 const BALANCE_INTERVAL_MS = 5_000;
-const HELLO_RETRY_MS = 1_000;
-const HELLO_TIMEOUT_MS = 2_000;
+/** Idle groups quiesce after this many election timeouts without work. */
+const QUIESCE_AFTER_ELECTION_TIMEOUTS = 2;
+/** Hellos double as node liveness for quiesced groups: several per election timeout. */
+const HELLOS_PER_ELECTION_TIMEOUT = 3;
 /** At shutdown, how long leaderships may take to move before the node closes anyway, in election timeouts. */
 const HANDOFF_ELECTION_TIMEOUTS = 2;
 
@@ -67,7 +69,6 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     replicas.push(replica);
   }
 
-  const peers = config.peers.keys();
   const snapshots = new SnapshotPolicy({
     store,
     thresholdEntries: config.snapshotThresholdEntries,
@@ -82,6 +83,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     replicas,
     tickIntervalMs: config.tickIntervalMs,
     electionTimeoutTicks: config.electionTimeoutTicks,
+    quiesceAfterTicks: QUIESCE_AFTER_ELECTION_TIMEOUTS * config.electionTimeoutTicks,
     snapshots,
     logger,
     nowMs,
@@ -103,6 +105,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
   transport.onCall(async (from, body) => {
     const request = decodePeerRequest(body);
     if (request.kind === 'hello') {
+      host.heardFrom(from);
       clientUrls.set(from, request.clientUrl);
       return encodePeerMessage({ kind: 'hello', clientUrl: config.advertiseClientUrl });
     }
@@ -125,17 +128,23 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
   }
 
   let closed = false;
+  const helloIntervalMs = Math.max(1, Math.floor(host.electionTimeoutMs / HELLOS_PER_ELECTION_TIMEOUT));
   const greet = (peer: NodeId): void => {
-    if (closed) return;
     transport
-      .call(peer, encodePeerMessage({ kind: 'hello', clientUrl: config.advertiseClientUrl }), HELLO_TIMEOUT_MS)
+      .call(peer, encodePeerMessage({ kind: 'hello', clientUrl: config.advertiseClientUrl }), host.electionTimeoutMs)
       .then((reply) => {
         const answer = decodePeerAnswer(reply);
-        if (answer.kind === 'hello') clientUrls.set(peer, answer.clientUrl);
+        if (answer.kind !== 'hello') return;
+        clientUrls.set(peer, answer.clientUrl);
+        host.heardFrom(peer);
       })
-      .catch(() => setTimeout(() => greet(peer), HELLO_RETRY_MS).unref());
+      // A peer that does not answer is down or unreachable; the next hello asks again.
+      .catch(() => undefined);
   };
-  for (const peer of peers) if (peer !== config.id) greet(peer);
+  const greeter = setInterval(() => {
+    for (const peer of config.peers.keys()) if (peer !== config.id) greet(peer);
+  }, helloIntervalMs);
+  greeter.unref();
 
   const balancer = setInterval(() => {
     for (const replica of replicas) {
@@ -170,6 +179,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
       if (closed) return;
       closed = true;
       clearInterval(balancer);
+      clearInterval(greeter);
       service.stopAccepting();
       await handOffLeaderships();
       await host.stop();

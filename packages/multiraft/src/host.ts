@@ -8,6 +8,7 @@ import { Outbox } from './outbox.js';
 import type { Replica } from './replica.js';
 import { RetryableError } from './retryable-error.js';
 import { ServiceError } from './service.js';
+import { Quiescence } from './quiescence.js';
 import type { SnapshotPolicy } from './snapshot-policy.js';
 import type { Settlement } from './write-waiters.js';
 
@@ -18,6 +19,8 @@ export interface HostOptions {
   readonly replicas: readonly Replica[];
   readonly tickIntervalMs: number;
   readonly electionTimeoutTicks: number;
+  /** Idle ticks before a group stops ticking. */
+  readonly quiesceAfterTicks: number;
   readonly snapshots: SnapshotPolicy;
   readonly logger: NodeLogger;
   /** Monotonic milliseconds. */
@@ -53,10 +56,12 @@ export class MultiRaftHost {
   private stopped = false;
   private lastApplyWrite: Promise<void> = Promise.resolve();
   private readonly durableHardStates = new Map<GroupId, HardState>();
+  private readonly quiescence: Quiescence;
 
   constructor(private readonly options: HostOptions) {
     this.replicas = new Map(options.replicas.map((replica) => [replica.group, replica]));
     for (const replica of options.replicas) this.durableHardStates.set(replica.group, replica.log.initialState().hardState);
+    this.quiescence = new Quiescence(options.quiesceAfterTicks, this.electionTimeoutMs);
   }
 
   get self(): NodeId {
@@ -68,7 +73,8 @@ export class MultiRaftHost {
   }
 
   start(): void {
-    this.options.transport.onRaft((_from, messages) => {
+    this.options.transport.onRaft((from, messages) => {
+      this.quiescence.heardFrom(from, this.options.nowMs());
       for (const message of messages) this.inbox.push(message);
       this.schedule();
     });
@@ -81,6 +87,11 @@ export class MultiRaftHost {
       this.schedule();
     }, this.options.tickIntervalMs);
     this.schedule();
+  }
+
+  /** A peer answered a call or called us: its node is alive. */
+  heardFrom(peer: NodeId): void {
+    this.quiescence.heardFrom(peer, this.options.nowMs());
   }
 
   /** Runs `action` on the replica's core at the start of the next turn, when no Ready is outstanding. */
@@ -193,13 +204,26 @@ export class MultiRaftHost {
     for (const command of this.pendingCommands.splice(0)) command();
     for (const message of this.inbox.splice(0)) this.stepMessage(message, nowMs);
     for (const peer of this.unreachablePeers) {
-      for (const replica of this.replicas.values()) if (replica.isLeader) replica.raft.reportUnreachable(peer);
+      for (const replica of this.replicas.values()) {
+        if (replica.isLeader) replica.raft.reportUnreachable(peer);
+        else if (replica.leader === peer) this.quiescence.wake(replica);
+      }
     }
     this.unreachablePeers.clear();
     const ticks = Math.min(this.pendingTicks, MAX_TICKS_PER_TURN);
     this.pendingTicks = 0;
+    const silentLeaders = new Set<NodeId>();
+    if (ticks > 0) {
+      for (const replica of this.replicas.values()) {
+        const leader = replica.leader;
+        if (replica.quiesced && leader !== this.self && this.quiescence.silentPeer(leader, nowMs)) silentLeaders.add(leader);
+      }
+    }
     for (const replica of this.replicas.values()) {
-      for (let i = 0; i < ticks; i++) replica.raft.tick();
+      if (replica.proposals.length > 0 || replica.reads.hasPending || silentLeaders.has(replica.leader)) {
+        this.quiescence.wake(replica);
+      }
+      if (ticks > 0 && this.quiescence.shouldTick(replica, nowMs)) for (let i = 0; i < ticks; i++) replica.raft.tick();
       if (ticks > 0) replica.reads.reissue(nowMs - 2 * this.electionTimeoutMs);
       if (replica.proposals.length > 0) this.proposeQueued(replica);
       replica.reads.issue(replica.raft, nowMs);
@@ -213,6 +237,7 @@ export class MultiRaftHost {
       this.options.logger.debug({ group: message.group, from: message.from }, 'message for a group not hosted here');
       return;
     }
+    if (message.type !== MessageType.HEARTBEAT && message.type !== MessageType.HEARTBEAT_RESP) this.quiescence.wake(replica);
     try {
       replica.raft.step(message);
     } catch (error) {
@@ -221,11 +246,11 @@ export class MultiRaftHost {
       return;
     }
     if (message.type === MessageType.APP || message.type === MessageType.HEARTBEAT) {
-      const leaderCommit = (message as Message & { leaderCommit?: number }).leaderCommit ?? (message.type === MessageType.APP ? message.commit : undefined);
       const status = replica.raft.basicStatus();
-      if (leaderCommit !== undefined && status.leader === message.from && status.term === message.term) {
-        replica.leaderContact = { atMs: nowMs, leaderCommit };
-      }
+      if (status.leader !== message.from || status.term !== message.term) return;
+      replica.leaderHeardAtMs = nowMs;
+      const leaderCommit = (message as Message & { leaderCommit?: number }).leaderCommit ?? (message.type === MessageType.APP ? message.commit : undefined);
+      if (leaderCommit !== undefined) replica.leaderContact = { atMs: nowMs, leaderCommit };
     }
   }
 
@@ -285,6 +310,7 @@ export class MultiRaftHost {
 
   private changedRole(replica: Replica, role: Role, leader: NodeId): void {
     const leaderChanged = replica.leader !== leader;
+    this.quiescence.wake(replica);
     replica.role = role;
     replica.leader = leader;
     if (leaderChanged) {

@@ -128,6 +128,7 @@ export class NodeService implements KvService {
           snapshotIndex: replica.log.snapshot().index,
           snapshotsTaken: replica.snapshotsTaken,
           snapshotsInstalled: replica.snapshotsInstalled,
+          quiesced: replica.quiesced,
           voters: conf.voters,
           learners: conf.learners,
         };

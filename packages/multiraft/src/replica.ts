@@ -46,9 +46,14 @@ export class Replica {
   appliedTerm: number;
   writtenIndex: number;
   leaderContact: LeaderContact | undefined;
+  /** When the current leader's last append or heartbeat arrived. */
+  leaderHeardAtMs = Number.NEGATIVE_INFINITY;
   /** Log bytes applied since the last snapshot, for the compaction threshold. */
   bytesSinceSnapshot = 0;
   snapshotInProgress = false;
+  /** Not ticked while its group is idle (see Quiescence). */
+  quiesced = false;
+  idleTicks = 0;
   snapshotsInstalled = 0;
   snapshotsTaken = 0;
 

@@ -64,6 +64,8 @@ export interface GroupStatus {
   /** Since this process started. */
   readonly snapshotsTaken: number;
   readonly snapshotsInstalled: number;
+  /** Idle: not ticking, no heartbeats, until traffic or a peer's silence wakes it. */
+  readonly quiesced: boolean;
   readonly voters: readonly NodeId[];
   readonly learners: readonly NodeId[];
 }

@@ -93,6 +93,19 @@ export class RawNode {
     this.raft.step(this.raft.localMessage(MessageType.TRANSFER_LEADER, { from: to }));
   }
 
+  /**
+   * The host stopped ticking this replica while its group was idle (quiescence) and starts
+   * again. A leader restarts its election clock, since its followers' silence was the host's
+   * doing and not a partition (else CheckQuorum could depose it on the first tick), and
+   * heartbeats at once so that the followers' clocks restart too.
+   */
+  wake(): void {
+    if (this.raft.role !== Role.LEADER) return;
+    this.raft.electionElapsed = 0;
+    this.raft.heartbeatElapsed = 0;
+    this.raft.step(this.raft.localMessage(MessageType.BEAT));
+  }
+
   /** The host could not deliver to `peer`: the leader stops pipelining to it. */
   reportUnreachable(peer: NodeId): void {
     this.raft.step(this.raft.localMessage(MessageType.UNREACHABLE, { from: peer }));

@@ -97,6 +97,7 @@ export class FakeKvService implements KvService {
           snapshotIndex: 0,
           snapshotsTaken: 0,
           snapshotsInstalled: 0,
+          quiesced: false,
           voters: [nodeId(1), nodeId(2), nodeId(3)],
           learners: [],
         },
