@@ -54,7 +54,12 @@ export class MultiRaftHost {
   private turnRunning = false;
   private tickTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private lastApplyWrite: Promise<void> = Promise.resolve();
+  /**
+   * The last turn's apply writes, written with the next turn's batch so that a turn costs one
+   * store write; `carriedThrough` is what each replica will have written then.
+   */
+  private carried: WriteBatch | undefined;
+  private readonly carriedThrough = new Map<Replica, number>();
   private readonly durableHardStates = new Map<GroupId, HardState>();
   private readonly quiescence: Quiescence;
 
@@ -128,7 +133,7 @@ export class MultiRaftHost {
     this.stopped = true;
     if (this.tickTimer !== undefined) clearInterval(this.tickTimer);
     while (this.turnRunning) await new Promise((resolve) => setImmediate(resolve));
-    await this.lastApplyWrite;
+    await this.writeCarried();
     const closing = new ServiceError('shutting_down', 'the node is shutting down');
     for (const replica of this.replicas.values()) {
       for (const proposal of replica.proposals) proposal.waiter.reject(closing);
@@ -160,7 +165,7 @@ export class MultiRaftHost {
   }
 
   private hasWork(): boolean {
-    if (this.inbox.length > 0 || !this.outbox.isEmpty || this.pendingCommands.length > 0) return true;
+    if (this.inbox.length > 0 || !this.outbox.isEmpty || this.pendingCommands.length > 0 || this.carried !== undefined) return true;
     for (const replica of this.replicas.values()) {
       if (replica.raft.hasReady() || replica.proposals.length > 0 || replica.reads.hasPending) return true;
     }
@@ -169,6 +174,10 @@ export class MultiRaftHost {
 
   private async turn(): Promise<void> {
     const nowMs = this.options.nowMs();
+    // A snapshot must see every applied write, so the carried ones go first.
+    if (this.carried !== undefined && [...this.replicas.values()].some((replica) => this.options.snapshots.wants(replica))) {
+      await this.writeCarried();
+    }
     this.takeInput(nowMs);
     const work: TurnWork[] = [];
     for (const replica of this.replicas.values()) {
@@ -176,27 +185,55 @@ export class MultiRaftHost {
     }
     for (const { ready } of work) this.outbox.add(ready.messagesBeforeSync);
     this.outbox.flush(this.options.transport);
-    if (work.length === 0) return;
+    if (work.length === 0) {
+      await this.writeCarried();
+      return;
+    }
 
     await this.persist(work);
-    const batch = this.options.store.newBatch();
-    const written: { replica: Replica; index: number }[] = [];
     const settlements: Settlement[] = [];
     for (const { replica, ready } of work) {
       this.outbox.add(ready.messages);
       if (ready.softState !== undefined) this.changedRole(replica, ready.softState.role, ready.softState.leader);
-      if (this.applyCommitted(replica, ready.committedEntries, batch, settlements)) {
-        written.push({ replica, index: replica.appliedIndex });
-      }
+      if (this.applyCommitted(replica, ready.committedEntries, settlements)) this.carriedThrough.set(replica, replica.appliedIndex);
       for (const state of ready.readStates) replica.reads.answered(state, replica.writtenIndex);
     }
     for (const { replica, ready } of work) {
       replica.raft.advance(ready);
       if (ready.committedEntries.some((entry) => entry.type === EntryType.CONFIGURATION)) {
-        batch.setConfState(replica.group, replica.raft.confState());
+        this.carriedBatch().setConfState(replica.group, replica.raft.confState());
       }
     }
-    if (written.length > 0) this.submitApply(batch, written, settlements);
+    // A write is answered once applied: its entry is durable, and reads wait for the written index.
+    for (const settle of settlements) settle();
+  }
+
+  private carriedBatch(): WriteBatch {
+    this.carried ??= this.options.store.newBatch();
+    return this.carried;
+  }
+
+  /** Takes the carried writes out, to write them; call `carriedWritten` with the marks once written. */
+  private takeCarried(): { batch: WriteBatch | undefined; marks: [Replica, number][] } {
+    const taken = { batch: this.carried, marks: [...this.carriedThrough] };
+    this.carried = undefined;
+    this.carriedThrough.clear();
+    return taken;
+  }
+
+  private carriedWritten(marks: readonly [Replica, number][]): void {
+    for (const [replica, index] of marks) {
+      if (index > replica.writtenIndex) replica.writtenIndex = index;
+      replica.reads.written(replica.writtenIndex);
+    }
+  }
+
+  /** Writes the carried apply writes on their own (no fsync: the log they came from is durable). */
+  private async writeCarried(): Promise<void> {
+    const { batch, marks } = this.takeCarried();
+    if (batch === undefined) return;
+    await this.options.store.writeBatch(batch, { sync: false });
+    this.carriedWritten(marks);
   }
 
   /** Everything that arrived since the last turn, stepped while no Ready is outstanding. */
@@ -284,10 +321,15 @@ export class MultiRaftHost {
         await store.stageSnapshotChunk(replica.group, chunk);
         mustSync = true;
       }
-      if (ready.snapshot !== undefined) await this.options.snapshots.install(replica, ready.snapshot, this.options.store);
+      if (ready.snapshot !== undefined) {
+        // Carried writes of this range must land before the install replaces it, not after.
+        await this.writeCarried();
+        await this.options.snapshots.install(replica, ready.snapshot, this.options.store);
+      }
     }
-    const batch = store.newBatch();
-    let anything = mustSync;
+    const { batch: carried, marks } = this.takeCarried();
+    const batch = carried ?? store.newBatch();
+    let anything = mustSync || carried !== undefined;
     for (const { replica, ready } of work) {
       if (ready.entries.length > 0) {
         batch.appendEntries(replica.group, ready.entries, replica.log.lastIndex());
@@ -306,6 +348,7 @@ export class MultiRaftHost {
       }
     }
     if (anything) await store.writeBatch(batch, { sync: mustSync });
+    this.carriedWritten(marks);
   }
 
   private changedRole(replica: Replica, role: Role, leader: NodeId): void {
@@ -322,7 +365,7 @@ export class MultiRaftHost {
   }
 
   /** Applies the entries to the state machine and adds their writes to `batch`; true if any were new. */
-  private applyCommitted(replica: Replica, entries: readonly Entry[], batch: WriteBatch, settlements: Settlement[]): boolean {
+  private applyCommitted(replica: Replica, entries: readonly Entry[], settlements: Settlement[]): boolean {
     let applied = false;
     for (const entry of entries) {
       if (entry.index <= replica.appliedIndex) continue;
@@ -333,6 +376,7 @@ export class MultiRaftHost {
       if (entry.type === EntryType.COMMAND) {
         const outcome = replica.machine.apply(entry.data, entry.index);
         result = outcome.result;
+        const batch = this.carriedBatch();
         for (const mutation of outcome.mutations) {
           if (mutation.kind === 'put') batch.putUserRecord(mutation.hash, mutation.key, mutation.record);
           else batch.deleteUserRecord(mutation.hash, mutation.key);
@@ -346,26 +390,13 @@ export class MultiRaftHost {
       applied = true;
     }
     if (applied) {
-      batch.setApplyState(replica.group, {
+      this.carriedBatch().setApplyState(replica.group, {
         appliedIndex: replica.appliedIndex,
         appliedTerm: replica.appliedTerm,
         stateMachine: replica.machine.stateBlob(),
       });
     }
     return applied;
-  }
-
-  /** The apply batch needs no fsync: the log it came from is durable. Answers wait for it. */
-  private submitApply(batch: WriteBatch, written: readonly { replica: Replica; index: number }[], settlements: Settlement[]): void {
-    const write = this.options.store.writeBatch(batch, { sync: false }).then(() => {
-      for (const { replica, index } of written) {
-        if (index > replica.writtenIndex) replica.writtenIndex = index;
-        replica.reads.written(replica.writtenIndex);
-      }
-      for (const settle of settlements) settle();
-      this.schedule();
-    });
-    this.lastApplyWrite = write.catch((error: unknown) => this.options.onFatal(error));
   }
 }
 

@@ -25,15 +25,19 @@ export class SnapshotPolicy {
     return Math.min(5000, Math.floor(this.options.thresholdEntries / 2));
   }
 
-  /** Called at a turn's start: the replica's written state is exactly its applied state then. */
-  maybeStart(replica: Replica, wake: () => void): void {
-    if (replica.snapshotInProgress || replica.writtenIndex !== replica.appliedIndex) return;
-    const current = replica.log.snapshot();
+  /** The replica's log has outgrown the threshold, or the core needs a snapshot file to send. */
+  wants(replica: Replica): boolean {
+    if (replica.snapshotInProgress) return false;
     const due =
-      replica.appliedIndex - current.index >= this.options.thresholdEntries ||
+      replica.appliedIndex - replica.log.snapshot().index >= this.options.thresholdEntries ||
       replica.bytesSinceSnapshot >= this.options.thresholdBytes;
-    const wanted = replica.log.snapshotWanted && !replica.log.hasSnapshotFile();
-    if (!due && !wanted) return;
+    return due || (replica.log.snapshotWanted && !replica.log.hasSnapshotFile());
+  }
+
+  /** Called at a turn's start, when the replica's written state is exactly its applied state. */
+  maybeStart(replica: Replica, wake: () => void): void {
+    if (replica.writtenIndex !== replica.appliedIndex || !this.wants(replica)) return;
+    const current = replica.log.snapshot();
     const meta: SnapshotMeta =
       replica.appliedIndex > current.index
         ? { index: replica.appliedIndex, term: replica.appliedTerm, conf: replica.raft.confState() }
