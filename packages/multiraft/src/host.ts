@@ -286,7 +286,7 @@ export class MultiRaftHost {
       const status = replica.raft.basicStatus();
       if (status.leader !== message.from || status.term !== message.term) return;
       replica.leaderHeardAtMs = nowMs;
-      const leaderCommit = (message as Message & { leaderCommit?: number }).leaderCommit ?? (message.type === MessageType.APP ? message.commit : undefined);
+      const leaderCommit = message.leaderCommit ?? (message.type === MessageType.APP ? message.commit : undefined);
       if (leaderCommit !== undefined) replica.leaderContact = { atMs: nowMs, leaderCommit };
     }
   }

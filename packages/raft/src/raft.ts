@@ -515,9 +515,11 @@ export class Raft {
     const context = this.readOnly.lastContext();
     for (const [id, pr] of this.tracker.progress) {
       if (id === this.id) continue;
-      // Never make a follower commit past what it is known to hold.
+      // Never make a follower commit past what it is known to hold; `leaderCommit` still tells
+      // it how far we are, so that its host can bound the staleness of its reads.
       const commit = Math.min(pr.match, this.log.committed);
-      this.send({ type: MessageType.HEARTBEAT, to: id, commit, ...(context === undefined ? {} : { context }) });
+      const leaderCommit = this.log.committed;
+      this.send({ type: MessageType.HEARTBEAT, to: id, commit, leaderCommit, ...(context === undefined ? {} : { context }) });
     }
   }
 

@@ -3,8 +3,9 @@ import { InvalidRequestError } from './errors.js';
 import { MemoryLogStorage } from './memory-storage.js';
 import { ProgressState } from './progress.js';
 import { RawNode } from './raw-node.js';
+import type { BasicStatus } from './status.js';
 import { TEST_GROUP, TestCluster, bytes, conf, seededRandom, text } from './test-cluster.js';
-import { MessageType, Role, groupId, nodeId } from './types.js';
+import { MessageType, NO_NODE, Role, groupId, nodeId } from './types.js';
 
 describe('RawNode end to end', () => {
   it('elects a leader and commits proposals on a 3-node group', () => {
@@ -91,5 +92,33 @@ describe('Ready contract', () => {
       [3, status.lastIndex, ProgressState.REPLICATE],
     ]);
     expect(cluster.node(2).status().progress).toBeUndefined();
+  });
+
+  it('reports in basicStatus what status reports, on a leader and a follower', () => {
+    const cluster = new TestCluster([1, 2, 3]);
+    cluster.elect(1);
+    cluster.propose(1, 'a');
+    // Leave an entry unpersisted and a transfer pending, so that the numbers differ.
+    cluster.isolate(3);
+    cluster.node(1).propose(bytes('b'));
+    cluster.node(1).transferLeader(nodeId(3));
+    const fromStatus = (node: RawNode): BasicStatus => {
+      const status = node.status();
+      return {
+        term: status.hardState.term,
+        role: status.softState.role,
+        leader: status.softState.leader,
+        commit: status.hardState.commit,
+        applied: status.applied,
+        lastIndex: status.lastIndex,
+        leadTransferee: status.leadTransferee ?? NO_NODE,
+      };
+    };
+    const leader = cluster.node(1).basicStatus();
+    expect(leader).toEqual(fromStatus(cluster.node(1)));
+    expect(leader).toMatchObject({ role: Role.LEADER, leader: 1, leadTransferee: 3, lastIndex: leader.commit + 1 });
+    const follower = cluster.node(2).basicStatus();
+    expect(follower).toEqual(fromStatus(cluster.node(2)));
+    expect(follower).toMatchObject({ role: Role.FOLLOWER, leader: 1, term: leader.term, leadTransferee: NO_NODE });
   });
 });

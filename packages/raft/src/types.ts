@@ -139,8 +139,17 @@ export interface Message {
   /** APP: term of the entry at `index`. */
   readonly logTerm?: number;
   readonly entries?: readonly Entry[];
-  /** APP / HEARTBEAT: the leader's commit index (for HEARTBEAT, capped by the follower's match). */
+  /**
+   * APP / HEARTBEAT: the commit index a follower may adopt. APP: the leader's own commit index
+   * (the follower caps it by what it holds). HEARTBEAT: capped by the follower's match.
+   */
   readonly commit?: number;
+  /**
+   * HEARTBEAT: the leader's own commit index at sending, uncapped. A follower never commits by
+   * it; the host uses it to bound the staleness of follower reads. APP leaves it out: its
+   * `commit` already is the leader's uncapped commit index.
+   */
+  readonly leaderCommit?: number;
   /** APP_RESP / VOTE_RESP / PRE_VOTE_RESP / SNAP_RESP: refused. */
   readonly reject?: boolean;
   /**

@@ -17,11 +17,27 @@ describe('coalesceHeartbeats / expandHeartbeats', () => {
     expect(expandHeartbeats(from, to, coalesced.heartbeats, coalesced.heartbeatResponses)).toStrictEqual([...heartbeats, ...responses]);
   });
 
+  it('carries leaderCommit, as its lead over commit, in a fourth number only when the heartbeat has it', () => {
+    const heartbeats: Message[] = [
+      { type: MessageType.HEARTBEAT, group: groupId(1), from, to, term: 5, commit: 3, leaderCommit: 9 },
+      { type: MessageType.HEARTBEAT, group: groupId(2), from, to, term: 5, commit: 1_000_000, leaderCommit: 1_000_000 },
+      { type: MessageType.HEARTBEAT, group: groupId(3), from, to, term: 5, commit: 4 },
+      { type: MessageType.HEARTBEAT, group: groupId(4), from, to, term: 5, commit: 7, leaderCommit: 2 },
+    ];
+    const coalesced = coalesceHeartbeats(heartbeats);
+    expect(coalesced.others).toStrictEqual([]);
+    expect(coalesced.heartbeats).toStrictEqual([[1, 5, 3, 6], [2, 5, 1_000_000, 0], [3, 5, 4], [4, 5, 7, -5]]);
+    expect(expandHeartbeats(from, to, coalesced.heartbeats, [])).toStrictEqual(heartbeats);
+  });
+
   it('leaves alone every message the tuples could not carry losslessly', () => {
     const keep: Message[] = [
-      { type: MessageType.HEARTBEAT, group: groupId(1), from, to, term: 1, commit: 0, context: Uint8Array.of(1) },
+      { type: MessageType.HEARTBEAT, group: groupId(1), from, to, term: 1, commit: 0, leaderCommit: 2, context: Uint8Array.of(1) },
       { type: MessageType.HEARTBEAT_RESP, group: groupId(2), from, to, term: 1, context: Uint8Array.of(2) },
       { type: MessageType.HEARTBEAT, group: groupId(3), from, to, term: 1 },
+      { type: MessageType.HEARTBEAT, group: groupId(3), from, to, term: 1, leaderCommit: 2 },
+      { type: MessageType.HEARTBEAT, group: groupId(3), from, to, term: 1, commit: 0.5, leaderCommit: 2 },
+      { type: MessageType.HEARTBEAT, group: groupId(3), from, to, term: 1, commit: 0, leaderCommit: 2 ** 53 },
       { type: MessageType.HEARTBEAT_RESP, group: groupId(4), from, to, term: 1, reject: true },
       { type: MessageType.APP, group: groupId(5), from, to, term: 1, commit: 3 },
     ];

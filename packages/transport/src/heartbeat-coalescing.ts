@@ -1,7 +1,12 @@
 import { MessageType } from '@flotilla/raft';
 import type { GroupId, Message, NodeId } from '@flotilla/raft';
 
-export type HeartbeatTuple = readonly [group: number, term: number, commit: number];
+/**
+ * `leaderCommitAhead` is the heartbeat's `leaderCommit` minus its `commit`, there exactly when
+ * the heartbeat carried `leaderCommit`. As a difference it is 0 for an up-to-date follower, one
+ * byte on the wire where the absolute index of a long-lived group takes five.
+ */
+export type HeartbeatTuple = readonly [group: number, term: number, commit: number, leaderCommitAhead?: number];
 export type HeartbeatResponseTuple = readonly [group: number, term: number];
 
 export interface CoalescedMessages {
@@ -11,7 +16,7 @@ export interface CoalescedMessages {
   readonly heartbeatResponses: HeartbeatResponseTuple[];
 }
 
-const heartbeatFields = new Set(['type', 'group', 'from', 'to', 'term', 'commit']);
+const heartbeatFields = new Set(['type', 'group', 'from', 'to', 'term', 'commit', 'leaderCommit']);
 const heartbeatResponseFields = new Set(['type', 'group', 'from', 'to', 'term']);
 
 // Only a message whose every field the tuple carries is folded, so expansion is lossless
@@ -25,6 +30,21 @@ const carriesOnly = (message: Message, fields: ReadonlySet<string>): boolean => 
   return true;
 };
 
+const isIndex = (value: number): boolean => Number.isSafeInteger(value) && value >= 0;
+
+/** The tuple of a plain heartbeat; undefined for any message a tuple cannot carry. */
+const heartbeatTuple = (message: Message): HeartbeatTuple | undefined => {
+  const { group, term, commit, leaderCommit } = message;
+  if (message.type !== MessageType.HEARTBEAT || commit === undefined || !carriesOnly(message, heartbeatFields)) {
+    return undefined;
+  }
+  if (leaderCommit === undefined) {
+    return [group, term, commit];
+  }
+  // Between two indexes the difference is exact, so expansion restores the same number.
+  return isIndex(commit) && isIndex(leaderCommit) ? [group, term, commit, leaderCommit - commit] : undefined;
+};
+
 /**
  * Folds the plain heartbeats of many groups, all between one pair of nodes, into compact
  * tuples: with thousands of groups per node pair they are most of the traffic of an idle node.
@@ -34,8 +54,9 @@ export const coalesceHeartbeats = (messages: readonly Message[]): CoalescedMessa
   const heartbeats: HeartbeatTuple[] = [];
   const heartbeatResponses: HeartbeatResponseTuple[] = [];
   for (const message of messages) {
-    if (message.type === MessageType.HEARTBEAT && message.commit !== undefined && carriesOnly(message, heartbeatFields)) {
-      heartbeats.push([message.group, message.term, message.commit]);
+    const heartbeat = heartbeatTuple(message);
+    if (heartbeat !== undefined) {
+      heartbeats.push(heartbeat);
     } else if (message.type === MessageType.HEARTBEAT_RESP && carriesOnly(message, heartbeatResponseFields)) {
       heartbeatResponses.push([message.group, message.term]);
     } else {
@@ -53,8 +74,9 @@ export const expandHeartbeats = (
   heartbeatResponses: readonly HeartbeatResponseTuple[],
 ): Message[] => {
   const messages: Message[] = [];
-  for (const [group, term, commit] of heartbeats) {
-    messages.push({ type: MessageType.HEARTBEAT, group: group as GroupId, from, to, term, commit });
+  for (const [group, term, commit, leaderCommitAhead] of heartbeats) {
+    const heartbeat: Message = { type: MessageType.HEARTBEAT, group: group as GroupId, from, to, term, commit };
+    messages.push(leaderCommitAhead === undefined ? heartbeat : { ...heartbeat, leaderCommit: commit + leaderCommitAhead });
   }
   for (const [group, term] of heartbeatResponses) {
     messages.push({ type: MessageType.HEARTBEAT_RESP, group: group as GroupId, from, to, term });

@@ -1,19 +1,16 @@
 import { checkCallArguments } from './call-arguments.js';
-import type { Message, NodeId } from '@flotilla/raft';
+import type { NodeId } from '@flotilla/raft';
 import { FrameTooLargeError, PeerUnreachableError, TransportClosedError } from './errors.js';
 import { FRAME_HEADER_BYTES } from './framing.js';
 import { Lane } from './handshake.js';
 import { resolveLimits } from './limits.js';
 import type { TransportLimits } from './limits.js';
 import type { HubPort, MemoryHub } from './memory-hub.js';
-import { encodeOutgoing } from './outgoing-batch.js';
 import type { EncodedBatch } from './outgoing-batch.js';
-import { PeerCounterTable } from './peer-counters.js';
-import type { PeerCounters } from './peer-counters.js';
 import { PendingCalls } from './pending-calls.js';
 import { serveCall } from './serve-call.js';
-import type { CallHandler, PeerAddress, RaftHandler, Transport } from './transport.js';
-import { UnreachableReporter } from './unreachable-reporter.js';
+import type { CallHandler, PeerAddress, Transport } from './transport.js';
+import { TransportBase } from './transport-base.js';
 import { DataFrameKind, decodeDataFrame, encodeCallError, encodeCallRequest } from './wire-codec.js';
 
 export interface MemoryTransportOptions {
@@ -32,24 +29,21 @@ interface LaneQueue {
  * The transport over a MemoryHub, for host tests: the same frames, bounds, counters and
  * errors as TcpTransport, with the hub's faults in place of a network.
  */
-export class MemoryTransport implements Transport {
+export class MemoryTransport extends TransportBase implements Transport {
   readonly self: NodeId;
   readonly limits: TransportLimits;
-  private state: 'new' | 'running' | 'closed' = 'new';
   private peers: ReadonlySet<NodeId>;
   private port: HubPort | undefined;
   private readonly queues = new Map<string, LaneQueue>();
-  private readonly counterTable = new PeerCounterTable();
-  private readonly unreachable = new UnreachableReporter();
   private pendingCalls: PendingCalls | undefined;
   private readonly incomingCalls = new Map<NodeId, number>();
-  private raftHandler: RaftHandler = () => {};
   private callHandler: CallHandler | undefined;
 
   constructor(
     private readonly hub: MemoryHub,
     options: MemoryTransportOptions,
   ) {
+    super();
     this.self = options.self;
     this.limits = resolveLimits(options.limits);
     this.peers = new Set(options.peers);
@@ -85,30 +79,6 @@ export class MemoryTransport implements Transport {
     }
     this.state = 'closed';
     return Promise.resolve();
-  }
-
-  sendRaft(to: NodeId, messages: readonly Message[]): void {
-    if (this.state === 'new') {
-      throw new TransportClosedError();
-    }
-    if (messages.length === 0) {
-      return;
-    }
-    const frames = encodeOutgoing(this.self, to, messages, this.limits.maxFrameBytes);
-    if (this.state === 'closed') {
-      this.counterTable.of(to).messagesDropped += messages.length;
-      return;
-    }
-    this.enqueueAll(to, Lane.MAIN, frames.main);
-    this.enqueueAll(to, Lane.SNAPSHOT, frames.snapshot);
-  }
-
-  onRaft(handler: RaftHandler): void {
-    this.raftHandler = handler;
-  }
-
-  onUnreachable(handler: (peer: NodeId) => void): void {
-    this.unreachable.setHandler(handler);
   }
 
   async call(to: NodeId, body: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
@@ -147,15 +117,7 @@ export class MemoryTransport implements Transport {
     this.peers = new Set(peers.keys());
   }
 
-  counters(peer: NodeId): Readonly<PeerCounters> {
-    return this.counterTable.of(peer);
-  }
-
-  countersByPeer(): ReadonlyMap<NodeId, Readonly<PeerCounters>> {
-    return this.counterTable.all();
-  }
-
-  private enqueueAll(to: NodeId, lane: Lane, batches: readonly EncodedBatch[]): void {
+  protected override enqueueAll(to: NodeId, lane: Lane, batches: readonly EncodedBatch[]): void {
     const port = this.port;
     const maxMessages = lane === Lane.MAIN ? this.limits.maxQueuedMessages : this.limits.maxQueuedSnapshotChunks;
     for (const batch of batches) {
@@ -210,7 +172,7 @@ export class MemoryTransport implements Transport {
     const frame = decodeDataFrame(payload, from, this.self);
     switch (frame.kind) {
       case DataFrameKind.RAFT:
-        this.raftHandler(from, frame.messages);
+        this.deliverRaft(from, frame.messages);
         return;
       case DataFrameKind.CALL_REQUEST:
         this.serve(from, frame.callId, frame.body);

@@ -1,6 +1,6 @@
 import { checkCallArguments } from './call-arguments.js';
 import type { Server, Socket } from 'node:net';
-import type { Logger, Message, NodeId } from '@flotilla/raft';
+import type { Logger, NodeId } from '@flotilla/raft';
 import { FrameTooLargeError, PeerUnreachableError, ProtocolError, TransportClosedError } from './errors.js';
 import { FramedSocket } from './framed-socket.js';
 import { FRAME_HEADER_BYTES } from './framing.js';
@@ -9,10 +9,7 @@ import type { HandshakeIdentity } from './handshake.js';
 import { resolveLimits } from './limits.js';
 import type { TransportLimits } from './limits.js';
 import { OutboundLink } from './outbound-link.js';
-import { encodeOutgoing } from './outgoing-batch.js';
 import type { EncodedBatch } from './outgoing-batch.js';
-import { PeerCounterTable } from './peer-counters.js';
-import type { PeerCounters } from './peer-counters.js';
 import { PendingCalls } from './pending-calls.js';
 import { validatePeers } from './peer-map.js';
 import { realScheduler } from './scheduler.js';
@@ -20,8 +17,8 @@ import type { Scheduler } from './scheduler.js';
 import { serveCall } from './serve-call.js';
 import { plainTcpSockets } from './socket-factory.js';
 import type { SocketFactory } from './socket-factory.js';
-import type { CallHandler, PeerAddress, RaftHandler, Transport } from './transport.js';
-import { UnreachableReporter } from './unreachable-reporter.js';
+import type { CallHandler, PeerAddress, Transport } from './transport.js';
+import { TransportBase } from './transport-base.js';
 import { DataFrameKind, decodeDataFrame, encodeCallError, encodeCallRequest } from './wire-codec.js';
 
 export interface TcpTransportOptions {
@@ -54,10 +51,9 @@ const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {} }
  * snapshot lane on first use) and sends on them; what a peer dials to us we receive on. Call
  * answers return on the connection the call came in on.
  */
-export class TcpTransport implements Transport {
+export class TcpTransport extends TransportBase implements Transport {
   readonly self: NodeId;
   readonly limits: TransportLimits;
-  private state: 'new' | 'running' | 'closed' = 'new';
   private peers: ReadonlyMap<NodeId, PeerAddress>;
   private server: Server | undefined;
   private readonly identity: HandshakeIdentity;
@@ -70,12 +66,10 @@ export class TcpTransport implements Transport {
   private readonly handshaking = new Set<FramedSocket>();
   private readonly inbound = new Set<InboundConnection>();
   private readonly pendingCalls: PendingCalls;
-  private readonly unreachable = new UnreachableReporter();
-  private readonly counterTable = new PeerCounterTable();
-  private raftHandler: RaftHandler = () => {};
   private callHandler: CallHandler | undefined;
 
   constructor(private readonly options: TcpTransportOptions) {
+    super();
     if (options.clusterSecret.length === 0) {
       throw new RangeError('clusterSecret must not be empty');
     }
@@ -141,30 +135,6 @@ export class TcpTransport implements Transport {
     }
   }
 
-  sendRaft(to: NodeId, messages: readonly Message[]): void {
-    if (this.state === 'new') {
-      throw new TransportClosedError();
-    }
-    if (messages.length === 0) {
-      return;
-    }
-    const frames = encodeOutgoing(this.self, to, messages, this.limits.maxFrameBytes);
-    if (this.state === 'closed') {
-      this.counterTable.of(to).messagesDropped += messages.length;
-      return;
-    }
-    this.enqueueAll(to, Lane.MAIN, frames.main);
-    this.enqueueAll(to, Lane.SNAPSHOT, frames.snapshot);
-  }
-
-  onRaft(handler: RaftHandler): void {
-    this.raftHandler = handler;
-  }
-
-  onUnreachable(handler: (peer: NodeId) => void): void {
-    this.unreachable.setHandler(handler);
-  }
-
   async call(to: NodeId, body: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
     checkCallArguments(body, timeoutMs);
     if (this.state !== 'running') {
@@ -208,15 +178,7 @@ export class TcpTransport implements Transport {
     this.peers = next;
   }
 
-  counters(peer: NodeId): Readonly<PeerCounters> {
-    return this.counterTable.of(peer);
-  }
-
-  countersByPeer(): ReadonlyMap<NodeId, Readonly<PeerCounters>> {
-    return this.counterTable.all();
-  }
-
-  private enqueueAll(to: NodeId, lane: Lane, batches: readonly EncodedBatch[]): void {
+  protected override enqueueAll(to: NodeId, lane: Lane, batches: readonly EncodedBatch[]): void {
     const link = batches.length > 0 ? this.link(to, lane) : undefined;
     for (const batch of batches) {
       if (link === undefined || !link.enqueueRaft(batch)) {
@@ -322,7 +284,7 @@ export class TcpTransport implements Transport {
     const frame = decodeDataFrame(payload, peer, this.self);
     if (frame.kind === DataFrameKind.RAFT) {
       if (this.state === 'running') {
-        this.raftHandler(peer, frame.messages);
+        this.deliverRaft(peer, frame.messages);
       }
     } else if (frame.kind === DataFrameKind.CALL_REQUEST && connection.lane === Lane.MAIN) {
       this.serve(connection, frame.callId, frame.body);

@@ -29,10 +29,24 @@ describe('wire codec', () => {
   });
 
   it('makes a frame of many heartbeats far smaller than the messages written out', () => {
-    const heartbeats: Message[] = Array.from({ length: 1000 }, (_, i) => ({ type: MessageType.HEARTBEAT, group: groupId(i + 1), from, to, term: 3, commit: 100 }));
+    const heartbeats: Message[] = Array.from({ length: 1000 }, (_, i) => ({ type: MessageType.HEARTBEAT, group: groupId(i + 1), from, to, term: 3, commit: 100, leaderCommit: 100 }));
     const coalescedBytes = encodeRaftFrame(heartbeats).byteLength;
     const plainBytes = encodeCbor(heartbeats).byteLength;
     expect(coalescedBytes * 4).toBeLessThan(plainBytes);
+  });
+
+  it('spends one byte per heartbeat on the leader commit index of an up-to-date follower', () => {
+    const heartbeats = (leaderCommit: boolean): Message[] =>
+      Array.from({ length: 1000 }, (_, i) => ({
+        type: MessageType.HEARTBEAT,
+        group: groupId(i + 1),
+        from,
+        to,
+        term: 3,
+        commit: 1_000_000,
+        ...(leaderCommit ? { leaderCommit: 1_000_000 } : {}),
+      }));
+    expect(encodeRaftFrame(heartbeats(true)).byteLength - encodeRaftFrame(heartbeats(false)).byteLength).toBe(1000);
   });
 
   it('round-trips call frames', () => {
@@ -48,6 +62,8 @@ describe('wire codec', () => {
       encodeCbor({ kind: 42 }),
       encodeCbor({ kind: DataFrameKind.RAFT, messages: [{ type: 'x' }], heartbeats: [], heartbeatResponses: [] }),
       encodeCbor({ kind: DataFrameKind.RAFT, messages: [], heartbeats: [[1, 2]], heartbeatResponses: [] }),
+      encodeCbor({ kind: DataFrameKind.RAFT, messages: [], heartbeats: [[1, 2, 3, 4, 5]], heartbeatResponses: [] }),
+      encodeCbor({ kind: DataFrameKind.RAFT, messages: [], heartbeats: [[1, 2, 3, 'x']], heartbeatResponses: [] }),
       encodeCbor({ kind: DataFrameKind.RAFT, messages: [] }),
       encodeCbor({ kind: DataFrameKind.CALL_REQUEST, callId: 1.5, body: Uint8Array.of(1) }),
       encodeCbor({ kind: DataFrameKind.CALL_RESPONSE, callId: 1, body: 'text' }),

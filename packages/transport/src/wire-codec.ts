@@ -40,8 +40,8 @@ export const encodeCallError = (callId: number, message: string): Uint8Array =>
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const isNumberTuple = (value: unknown, length: number): boolean =>
-  Array.isArray(value) && value.length === length && value.every((item) => typeof item === 'number');
+const isNumberTuple = (value: unknown, minLength: number, maxLength = minLength): boolean =>
+  Array.isArray(value) && value.length >= minLength && value.length <= maxLength && value.every((item) => typeof item === 'number');
 
 const listOf = (frame: Record<string, unknown>, field: string): unknown[] => {
   const value = frame[field];
@@ -65,7 +65,8 @@ const decodeRaftMessages = (frame: Record<string, unknown>, from: NodeId, to: No
     wire['to'] = to;
     messages.push(wire as unknown as Message);
   }
-  if (!heartbeats.every((tuple) => isNumberTuple(tuple, 3)) || !heartbeatResponses.every((tuple) => isNumberTuple(tuple, 2))) {
+  // A heartbeat tuple has a fourth number when its heartbeat carried `leaderCommit`.
+  if (!heartbeats.every((tuple) => isNumberTuple(tuple, 3, 4)) || !heartbeatResponses.every((tuple) => isNumberTuple(tuple, 2))) {
     throw new ProtocolError('raft frame holds a malformed heartbeat tuple');
   }
   messages.push(...expandHeartbeats(from, to, heartbeats as HeartbeatTuple[], heartbeatResponses as HeartbeatResponseTuple[]));
