@@ -4,7 +4,7 @@ import { decodeCommand, decodeValueRecord, encodeCommand, validateKey } from '@f
 import type { ApplyResult } from '@flotilla/kv';
 import type { NodeStore, UserRecord } from '@flotilla/storage';
 import type { Transport } from '@flotilla/transport';
-import { CallTimeoutError } from '@flotilla/transport';
+import { CallTimeoutError, PeerUnreachableError } from '@flotilla/transport';
 import type { MultiRaftHost } from './host.js';
 import { decodePeerAnswer, encodePeerMessage, errorFromAnswer } from './peer-rpc.js';
 import type { PeerAnswer } from './peer-rpc.js';
@@ -211,6 +211,10 @@ export class NodeService implements KvService {
     try {
       reply = await this.options.transport.call(leader, encodePeerMessage({ kind: 'execute', command: encoded }), timeoutMs);
     } catch (error) {
+      // Nothing left this node: the leader is down or unreachable, so waiting for the next one is safe.
+      if (error instanceof PeerUnreachableError && !error.mayHaveArrived) {
+        throw new RetryableError('not_leader', `the leader (node ${leader}) is unreachable`);
+      }
       const code = error instanceof CallTimeoutError ? 'timeout' : 'unknown_outcome';
       throw new ServiceError(code, `forwarding to the leader (node ${leader}) failed: ${(error as Error).message}`);
     }

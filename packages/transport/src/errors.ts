@@ -3,7 +3,15 @@ import type { NodeId } from '@flotilla/raft';
 /** The peer is unknown, down, partitioned away, or its link failed while the call was pending. */
 export class PeerUnreachableError extends Error {
   override readonly name = 'PeerUnreachableError';
-  constructor(readonly peer: NodeId, reason: string) {
+  /**
+   * `mayHaveArrived: false` when the call was refused before anything was sent (no link), so a
+   * caller may safely try again elsewhere; true when the link failed while the call was out.
+   */
+  constructor(
+    readonly peer: NodeId,
+    reason: string,
+    readonly mayHaveArrived = true,
+  ) {
     super(`peer ${peer} unreachable: ${reason}`);
   }
 }

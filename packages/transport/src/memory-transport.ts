@@ -88,7 +88,7 @@ export class MemoryTransport extends TransportBase implements Transport {
       throw new TransportClosedError();
     }
     if (!this.peers.has(to) || !port.canReach(to)) {
-      throw new PeerUnreachableError(to, this.peers.has(to) ? 'not reachable' : 'not a known peer');
+      throw new PeerUnreachableError(to, this.peers.has(to) ? 'not reachable' : 'not a known peer', false);
     }
     const { callId, answer } = pendingCalls.begin(to, timeoutMs);
     const payload = encodeCallRequest(callId, body);

@@ -27,7 +27,8 @@ export interface OutboundLinkOptions {
   /** A frame the peer sent back on this link (call answers). */
   readonly onFrame: (payload: Buffer) => void;
   /** The link failed (connect, authentication or later); it redials after a backoff. */
-  readonly onDown: (error: Error) => void;
+  /** `wasConnected`: whether anything could have been written before the link failed. */
+  readonly onDown: (error: Error, wasConnected: boolean) => void;
 }
 
 type LinkState = 'connecting' | 'ready' | 'backoff' | 'closed';
@@ -148,12 +149,13 @@ export class OutboundLink {
     if (this.state === 'closed' || framed !== this.framed) {
       return;
     }
+    const wasConnected = this.state === 'ready';
     this.framed = undefined;
     this.cancelTimer?.();
     this.discardQueues();
     this.state = 'backoff';
     this.cancelTimer = this.options.scheduler.after(this.backoff.nextDelayMs(), () => this.connect());
-    this.options.onDown(error);
+    this.options.onDown(error, wasConnected);
   }
 
   private discardQueues(): void {

@@ -142,14 +142,14 @@ export class TcpTransport extends TransportBase implements Transport {
     }
     const link = this.link(to, Lane.MAIN);
     if (link === undefined || link.isDown) {
-      throw new PeerUnreachableError(to, link === undefined ? 'not a known peer' : 'link is down');
+      throw new PeerUnreachableError(to, link === undefined ? 'not a known peer' : 'link is down', false);
     }
     const { callId, answer } = this.pendingCalls.begin(to, timeoutMs);
     const payload = encodeCallRequest(callId, body);
     if (payload.byteLength > this.limits.maxFrameBytes) {
       this.pendingCalls.fail(callId, new FrameTooLargeError(payload.byteLength, this.limits.maxFrameBytes));
     } else if (!link.enqueueCall(payload)) {
-      this.pendingCalls.fail(callId, new PeerUnreachableError(to, 'link is down'));
+      this.pendingCalls.fail(callId, new PeerUnreachableError(to, 'link is down', false));
     }
     return answer;
   }
@@ -213,10 +213,10 @@ export class TcpTransport extends TransportBase implements Transport {
       sockets: this.sockets,
       counters: this.counterTable.of(peer),
       onFrame: (payload) => this.receiveAnswer(peer, payload),
-      onDown: (error) => {
+      onDown: (error, wasConnected) => {
         this.logLinkFailure('link to peer failed', peer, lane, error);
         if (isMain) {
-          this.pendingCalls.failPeer(peer, new PeerUnreachableError(peer, error.message));
+          this.pendingCalls.failPeer(peer, new PeerUnreachableError(peer, error.message, wasConnected));
         }
         this.unreachable.report(peer);
       },

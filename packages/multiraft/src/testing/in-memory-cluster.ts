@@ -1,0 +1,222 @@
+import { nodeId, Role } from '@flotilla/raft';
+import type { GroupId, NodeId } from '@flotilla/raft';
+import { createKeyHasher } from '@flotilla/kv';
+import type { KeyHasher } from '@flotilla/kv';
+import { MemoryNodeStore, MemoryVolume } from '@flotilla/storage';
+import { MemoryHub, MemoryTransport } from '@flotilla/transport';
+import { Xoshiro128 } from '@flotilla/testkit';
+import { assembleNode } from '../assemble-node.js';
+import type { NodeConfig, RunningNode } from '../node-config.js';
+import type { NodeLogger } from '../node-logger.js';
+import type { GroupStatus } from '../service.js';
+
+export interface InMemoryClusterOptions {
+  readonly shards: number;
+  /** Seeds every node's election timeouts; print it with any failure. */
+  readonly seed: number;
+  readonly nodes?: number;
+  /** Overrides of the quick defaults below. */
+  readonly config?: Partial<Omit<NodeConfig, 'id' | 'peers' | 'initialShards' | 'advertiseClientUrl'>>;
+}
+
+export interface LogLine {
+  readonly node: NodeId;
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly fields: object;
+  readonly message: string;
+}
+
+/** Fast enough for tests, slow enough that a busy 2-core machine does not cause needless elections. */
+const QUICK_CONFIG = {
+  dataDir: '/nonexistent',
+  peerListen: { host: '127.0.0.1', port: 0 },
+  clusterSecret: 'in-memory',
+  tickIntervalMs: 10,
+  electionTimeoutTicks: 10,
+  heartbeatIntervalTicks: 1,
+  snapshotThresholdEntries: 10_000,
+  snapshotThresholdBytes: 64 * 1024 * 1024,
+  maxPendingRequests: 1_000,
+  maxPendingBytes: 64 * 1024 * 1024,
+  requestTimeoutMs: 5_000,
+} as const;
+
+const POLL_INTERVAL_MS = 5;
+const DEFAULT_WAIT_MS = 10_000;
+
+export const clientUrlOf = (id: NodeId): string => `http://node-${id}.test`;
+
+/** Polls `check` until it returns a value other than undefined, or throws after `timeoutMs`. */
+export async function waitFor<T>(description: string, check: () => T | undefined, timeoutMs = DEFAULT_WAIT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+}
+
+/**
+ * Whole nodes in one process: each on its own MemoryVolume (which survives a stop, so a
+ * restart reopens a store on it) and a MemoryTransport on one shared MemoryHub.
+ */
+export class InMemoryCluster {
+  readonly hub = new MemoryHub();
+  readonly ids: readonly NodeId[];
+  readonly log: LogLine[] = [];
+  private readonly volumes = new Map<NodeId, MemoryVolume>();
+  private readonly running = new Map<NodeId, RunningNode>();
+  private readonly starts = new Map<NodeId, number>();
+  private readonly config: Omit<NodeConfig, 'id' | 'advertiseClientUrl'>;
+
+  private constructor(
+    private readonly options: InMemoryClusterOptions,
+    private readonly hasher: KeyHasher,
+  ) {
+    this.ids = Array.from({ length: options.nodes ?? 3 }, (_, i) => nodeId(i + 1));
+    this.config = {
+      ...QUICK_CONFIG,
+      ...options.config,
+      peers: new Map(this.ids.map((id) => [id, QUICK_CONFIG.peerListen])),
+      initialShards: options.shards,
+    };
+    for (const id of this.ids) this.volumes.set(id, new MemoryVolume());
+  }
+
+  /** Starts every node and waits until each knows a leader for every group. */
+  static async start(options: InMemoryClusterOptions): Promise<InMemoryCluster> {
+    const cluster = new InMemoryCluster(options, await createKeyHasher());
+    await Promise.all(cluster.ids.map((id) => cluster.startNode(id)));
+    await cluster.waitReady();
+    return cluster;
+  }
+
+  node(id: NodeId): RunningNode {
+    const node = this.running.get(id);
+    if (node === undefined) throw new Error(`node ${id} is not running`);
+    return node;
+  }
+
+  isRunning(id: NodeId): boolean {
+    return this.running.has(id);
+  }
+
+  get runningIds(): NodeId[] {
+    return this.ids.filter((id) => this.running.has(id));
+  }
+
+  /** Opens a store on the node's volume (fresh or left by an earlier run) and starts the node. */
+  async startNode(id: NodeId): Promise<RunningNode> {
+    if (this.running.has(id)) throw new Error(`node ${id} is already running`);
+    const volume = this.volumes.get(id);
+    if (volume === undefined) throw new Error(`node ${id} is not a member`);
+    const start = (this.starts.get(id) ?? 0) + 1;
+    this.starts.set(id, start);
+    const node = await assembleNode({
+      config: { ...this.config, id, advertiseClientUrl: clientUrlOf(id) },
+      logger: this.loggerOf(id),
+      store: await MemoryNodeStore.open(volume),
+      transport: new MemoryTransport(this.hub, { self: id, peers: this.ids.filter((peer) => peer !== id) }),
+      // Every start of every node draws its own timeouts, all derived from the one seed.
+      random: new Xoshiro128(this.options.seed * 1_000 + id * 10 + start),
+    });
+    this.running.set(id, node);
+    return node;
+  }
+
+  /** Graceful stop: the node hands its leaderships away and closes its store and transport. */
+  async stopNode(id: NodeId): Promise<void> {
+    const node = this.node(id);
+    this.running.delete(id);
+    await node.close();
+  }
+
+  async restartNode(id: NodeId): Promise<RunningNode> {
+    await this.stopNode(id);
+    return this.startNode(id);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.runningIds.map((id) => this.stopNode(id)));
+  }
+
+  groupIds(): GroupId[] {
+    const first = this.runningIds[0];
+    if (first === undefined) throw new Error('no node is running');
+    return this.node(first).service.status().groups.map((group) => group.group);
+  }
+
+  groupStatus(id: NodeId, group: GroupId): GroupStatus {
+    const status = this.node(id).service.status().groups.find((candidate) => candidate.group === group);
+    if (status === undefined) throw new Error(`node ${id} does not host group ${group}`);
+    return status;
+  }
+
+  /** The running node that leads `group` in the highest term any running node has seen, if any. */
+  leaderOf(group: GroupId): NodeId | undefined {
+    let best: GroupStatus | undefined;
+    let bestNode: NodeId | undefined;
+    for (const id of this.runningIds) {
+      const status = this.groupStatus(id, group);
+      if (status.role === Role.LEADER && (best === undefined || status.term > best.term)) {
+        best = status;
+        bestNode = id;
+      }
+    }
+    return bestNode;
+  }
+
+  /** Waits until every running node is ready and every group has a running leader they all agree on. */
+  async waitReady(timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
+    await waitFor(
+      'every group to have one leader that all running nodes know',
+      () => {
+        for (const group of this.groupIds()) {
+          const leader = this.leaderOf(group);
+          if (leader === undefined) return undefined;
+          for (const id of this.runningIds) {
+            if (!this.node(id).service.isReady() || this.groupStatus(id, group).leader !== leader) return undefined;
+          }
+        }
+        return true;
+      },
+      timeoutMs,
+    );
+  }
+
+  /** The group that owns `key`, by the hash ranges the nodes report. */
+  groupOfKey(key: Uint8Array): GroupId {
+    const hash = this.hasher.hash(key);
+    const first = this.runningIds[0];
+    if (first === undefined) throw new Error('no node is running');
+    const owner = this.node(first)
+      .service.status()
+      .groups.find((group) => BigInt(group.range.start) <= hash && hash < BigInt(group.range.end));
+    if (owner === undefined) throw new Error(`no group owns hash ${hash}`);
+    return owner.group;
+  }
+
+  /** `count` distinct keys `${prefix}${n}` that all land in `group`. */
+  keysInGroup(group: GroupId, count: number, prefix: string): Uint8Array[] {
+    const keys: Uint8Array[] = [];
+    for (let n = 0; keys.length < count; n++) {
+      if (n > count * 1_000) throw new Error(`could not find ${count} keys in group ${group}`);
+      const key = bytes(`${prefix}${n}`);
+      if (this.groupOfKey(key) === group) keys.push(key);
+    }
+    return keys;
+  }
+
+  private loggerOf(node: NodeId): NodeLogger {
+    const line =
+      (level: LogLine['level']) =>
+      (fields: object, message: string): void => {
+        if (level !== 'debug') this.log.push({ node, level, fields, message });
+      };
+    return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+  }
+}
+
+export const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+export const text = (value: Uint8Array): string => new TextDecoder().decode(value);
