@@ -79,7 +79,7 @@ export class MultiRaftHost {
 
   start(): void {
     this.options.transport.onRaft((from, messages) => {
-      this.quiescence.heardFrom(from, this.options.nowMs());
+      this.heardFrom(from);
       for (const message of messages) this.inbox.push(message);
       this.schedule();
     });
@@ -96,7 +96,12 @@ export class MultiRaftHost {
 
   /** A peer answered a call or called us: its node is alive. */
   heardFrom(peer: NodeId): void {
-    this.quiescence.heardFrom(peer, this.options.nowMs());
+    if (!this.quiescence.heardFrom(peer, this.options.nowMs())) return;
+    // A peer back from silence (a restart) needs its leaders' heartbeats to learn who leads.
+    this.pendingCommands.push(() => {
+      for (const replica of this.replicas.values()) if (replica.isLeader) this.quiescence.wake(replica);
+    });
+    this.schedule();
   }
 
   /** Runs `action` on the replica's core at the start of the next turn, when no Ready is outstanding. */
@@ -138,7 +143,8 @@ export class MultiRaftHost {
     for (const replica of this.replicas.values()) {
       for (const proposal of replica.proposals) proposal.waiter.reject(closing);
       replica.proposals = [];
-      replica.writeWaiters.rejectAll(closing);
+      // Proposed entries may still commit under the next leader.
+      replica.writeWaiters.rejectAll(new ServiceError('unknown_outcome', 'the node shut down before the write committed; it may still commit'));
       replica.reads.rejectAll(closing);
       await replica.log.close();
     }

@@ -37,8 +37,11 @@ export class Quiescence {
     replica.raft.wake();
   }
 
-  heardFrom(peer: NodeId, nowMs: number): void {
+  /** Records that the peer's node is alive; true when it had been silent (down or restarting). */
+  heardFrom(peer: NodeId, nowMs: number): boolean {
+    const heard = this.lastHeardMs.get(peer);
     this.lastHeardMs.set(peer, nowMs);
+    return heard !== undefined && nowMs - heard > this.electionTimeoutMs;
   }
 
   /** A peer silent for an election timeout may be down: the groups it leads must tick to replace it. */

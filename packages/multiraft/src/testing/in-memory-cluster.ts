@@ -46,11 +46,15 @@ const DEFAULT_WAIT_MS = 10_000;
 
 export const clientUrlOf = (id: NodeId): string => `http://node-${id}.test`;
 
-/** Polls `check` until it returns a value other than undefined, or throws after `timeoutMs`. */
-export async function waitFor<T>(description: string, check: () => T | undefined, timeoutMs = DEFAULT_WAIT_MS): Promise<T> {
+/** Polls `check` until it gives a value other than undefined, or throws after `timeoutMs`. */
+export async function waitFor<T>(
+  description: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = DEFAULT_WAIT_MS,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
