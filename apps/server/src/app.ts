@@ -1,14 +1,15 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { ServiceError } from '@flotilla/multiraft';
 import type { KvService } from '@flotilla/multiraft';
 import { KvInputError } from '@flotilla/kv';
+import { jsonResponse } from './direct-response.js';
 import { HEALTH_PATH, LIVEZ_PATH, READYZ_PATH, registerHealthRoutes, STATUS_PATH } from './health-routes.js';
 import { errorBody, HttpError } from './http-error.js';
 import { KEY_ROUTE, KV_PREFIX, registerKvRoutes } from './kv-routes.js';
 import { PROPOSE_PATH, READ_PATH, registerProposeRoutes } from './propose-routes.js';
+import { bodyReader } from './request-body.js';
 import { httpErrorFromServiceError } from './service-error-response.js';
 import { pathAndQuery } from './request-target.js';
 
@@ -51,19 +52,8 @@ export const createApp = (service: KvService, options: AppOptions): Hono => {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const app = new Hono();
 
-  // Rejects on Content-Length before reading, and stops a chunked body at the limit, so an
-  // oversized request is never buffered whole. `Connection: close` spares draining the rest.
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new HttpError(413, 'payload_too_large', `the request body exceeds ${maxBodyBytes} bytes`, {}, {
-          Connection: 'close',
-        });
-      },
-    }),
-  );
+  // Every body is read, within the limit, before a route (or a 405, or a 404) answers.
+  app.use('*', bodyReader(maxBodyBytes));
 
   registerKvRoutes(app, service);
   registerProposeRoutes(app, service);
@@ -82,7 +72,7 @@ export const createApp = (service: KvService, options: AppOptions): Hono => {
   app.onError((error, c) => {
     const httpError = toHttpError(error, c);
     if (httpError !== undefined) {
-      return c.json(errorBody(httpError.code, httpError.message, httpError.details), httpError.status, httpError.headers);
+      return jsonResponse(errorBody(httpError.code, httpError.message, httpError.details), httpError.status, httpError.headers);
     }
     logger.error({ err: error, method: c.req.method, url: c.req.url }, 'request failed with an unexpected error');
     return c.json(errorBody('internal', 'internal error; the server logged the details'), 500);

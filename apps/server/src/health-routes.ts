@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { KvService } from '@flotilla/multiraft';
+import { jsonResponse } from './direct-response.js';
 import { errorBody } from './http-error.js';
 import { statusJson } from './status-json.js';
 
@@ -25,7 +26,7 @@ export const registerHealthRoutes = (app: Hono, service: KvService): void => {
   app.get(READYZ_PATH, (c) =>
     service.isReady()
       ? c.text('ok')
-      : c.json(errorBody('not_ready', 'a shard has no known leader, or the node is shutting down'), 503, {
+      : jsonResponse(errorBody('not_ready', 'a shard has no known leader, or the node is shutting down'), 503, {
           'Retry-After': NOT_READY_RETRY_AFTER_SECONDS,
         }),
   );

@@ -1,11 +1,13 @@
 import type { Hono } from 'hono';
 import type { KvCommand, KvResult, KvService } from '@flotilla/multiraft';
 import { MAX_KEY_BYTES, validateKey, validateValue } from '@flotilla/kv';
-import { HttpError } from './http-error.js';
+import { bytesResponse, jsonResponse } from './direct-response.js';
+import { errorBody, HttpError } from './http-error.js';
 import { keyValueJson } from './kv-json.js';
 import { percentDecode } from './percent-decode.js';
 import { QueryString } from './query-string.js';
 import { consistencyParam, ifRevisionParam, integerParam } from './query-values.js';
+import { requestBody } from './request-body.js';
 import { encodedPath } from './request-target.js';
 
 export const KV_PREFIX = '/v1/kv';
@@ -59,7 +61,7 @@ export const registerKvRoutes = (app: Hono, service: KvService): void => {
   app.put(KEY_ROUTE, async (c) => {
     const key = keyFromUrl(c.req.url);
     const ifRevision = ifRevisionParam(QueryString.parse(c.req.url, ['if_revision']));
-    const value = new Uint8Array(await c.req.arrayBuffer());
+    const value = requestBody(c);
     validateValue(value);
     const committed = await service.execute(withIfRevision({ op: 'put', key, value }, ifRevision));
     const result = requireSuccess(committed.result, ifRevision);
@@ -85,9 +87,10 @@ export const registerKvRoutes = (app: Hono, service: KvService): void => {
     const key = keyFromUrl(c.req.url);
     const consistency = consistencyParam(QueryString.parse(c.req.url, ['consistency', 'max_staleness_ms']));
     const found = await service.get(key, consistency);
-    if (found === undefined) throw new HttpError(404, 'key_not_found', 'no such key');
-    return c.body(new Uint8Array(found.value), 200, {
-      'Content-Type': 'application/octet-stream',
+    // Answered, not thrown: a miss is an ordinary read, and an Error's stack capture would cost
+    // more than the rest of the request.
+    if (found === undefined) return jsonResponse(errorBody('key_not_found', 'no such key'), 404);
+    return bytesResponse(new Uint8Array(found.value), {
       'X-Flotilla-Create-Revision': String(found.createRevision),
       'X-Flotilla-Mod-Revision': String(found.modRevision),
       'X-Flotilla-Version': String(found.version),

@@ -7,6 +7,10 @@ import { committedJson, keyValueJson } from './kv-json.js';
 import { parseProposeBody } from './propose-command.js';
 import { QueryString } from './query-string.js';
 import { booleanParam } from './query-values.js';
+import { requestBody } from './request-body.js';
+
+/** Lenient like `Request.text()`: a bad byte becomes U+FFFD and JSON.parse judges the rest. */
+const utf8 = new TextDecoder();
 
 export const PROPOSE_PATH = '/propose';
 export const READ_PATH = '/read';
@@ -15,7 +19,7 @@ export const READ_PATH = '/read';
 export const registerProposeRoutes = (app: Hono, service: KvService): void => {
   app.post(PROPOSE_PATH, async (c) => {
     QueryString.parse(c.req.url, []);
-    const command = parseProposeBody(await c.req.text());
+    const command = parseProposeBody(utf8.decode(requestBody(c)));
     return c.json(committedJson(await service.executeHere(command)));
   });
 

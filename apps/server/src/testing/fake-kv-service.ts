@@ -22,18 +22,28 @@ const compareBytes = (a: Uint8Array, b: Uint8Array): number => Buffer.compare(a,
 const hasPrefix = (key: Uint8Array, prefix: Uint8Array): boolean =>
   key.byteLength >= prefix.byteLength && compareBytes(key.subarray(0, prefix.byteLength), prefix) === 0;
 
+export interface FakeKvServiceOptions {
+  /** Off for load runs: a call log grown per request would skew a profile of the server. */
+  readonly recordCalls?: boolean;
+}
+
 /**
  * An in-memory KvService for the server's tests: one shard, one revision counter, the real
- * compare-and-swap rules. It records every call, so a test can prove a rejected request never
- * reached it, and fails the next call on demand.
+ * compare-and-swap rules. It records every call (unless told not to), so a test can prove a
+ * rejected request never reached it, and fails the next call on demand.
  */
 export class FakeKvService implements KvService {
   readonly calls: FakeCall[] = [];
   ready = true;
+  private readonly recordCalls: boolean;
   private readonly entries = new Map<string, KeyValue>();
   private revision = 0;
   private logIndex = 0;
   private readonly scriptedFailures: Error[] = [];
+
+  constructor(options: FakeKvServiceOptions = {}) {
+    this.recordCalls = options.recordCalls ?? true;
+  }
 
   /** The next service call throws `error` instead of doing anything. */
   failNext(error: Error): void {
@@ -56,23 +66,23 @@ export class FakeKvService implements KvService {
   }
 
   async execute(command: KvCommand): Promise<Committed> {
-    this.calls.push({ method: 'execute', command });
+    this.record({ method: 'execute', command });
     return this.commit(command);
   }
 
   async executeHere(command: KvCommand): Promise<Committed> {
-    this.calls.push({ method: 'executeHere', command });
+    this.record({ method: 'executeHere', command });
     return this.commit(command);
   }
 
   async get(key: Uint8Array, consistency: ReadConsistency): Promise<KeyValue | undefined> {
-    this.calls.push({ method: 'get', key, consistency });
+    this.record({ method: 'get', key, consistency });
     this.throwScriptedFailure();
     return this.lookup(key);
   }
 
   async scan(prefix: Uint8Array, limit: number, consistency: ReadConsistency): Promise<ScanResult> {
-    this.calls.push({ method: 'scan', prefix, limit, consistency });
+    this.record({ method: 'scan', prefix, limit, consistency });
     this.throwScriptedFailure();
     const matching = [...this.entries.values()]
       .filter((entry) => hasPrefix(entry.key, prefix))
@@ -107,6 +117,10 @@ export class FakeKvService implements KvService {
 
   isReady(): boolean {
     return this.ready;
+  }
+
+  private record(call: FakeCall): void {
+    if (this.recordCalls) this.calls.push(call);
   }
 
   private throwScriptedFailure(): void {

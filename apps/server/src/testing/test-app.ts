@@ -13,7 +13,7 @@ export interface TestApp {
 }
 
 /** An app over a fresh fake service, logging into memory. */
-export const createTestApp = (): TestApp => {
+export const createTestApp = (options: { readonly maxBodyBytes?: number } = {}): TestApp => {
   const service = new FakeKvService();
   const logLines: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -22,7 +22,7 @@ export const createTestApp = (): TestApp => {
       done();
     },
   });
-  const app = createApp(service, { logger: pino({ level: 'info' }, sink) });
+  const app = createApp(service, { logger: pino({ level: 'info' }, sink), ...options });
   return { app, service, logLines };
 };
 
