@@ -182,6 +182,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
       clearInterval(greeter);
       service.stopAccepting();
       await handOffLeaderships();
+      await service.drained();
       await host.stop();
       await transport.close();
       await store.close();

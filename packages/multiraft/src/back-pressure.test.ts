@@ -55,10 +55,14 @@ describe(`a node with at most ${MAX_PENDING_REQUESTS} requests pending (seed ${S
 
   it('refuses a request whose bytes would pass the byte bound, and nothing of it is written', async () => {
     const node = cluster.node(cluster.ids[0] as NodeId).service;
-    const key = bytes('too-big');
-    const outcome = await settle([node.execute({ op: 'put', key, value: new Uint8Array(MAX_PENDING_BYTES) })]);
-    expectOverloaded(outcome[0] as PromiseSettledResult<Committed>);
-    expect(await node.get(key, LINEARIZABLE)).toBeUndefined();
+    const keys = [bytes('big/admitted'), bytes('big/refused')];
+    // Each fits alone; the two together pass the bound.
+    const value = new Uint8Array(Math.ceil(MAX_PENDING_BYTES * 0.6));
+    const [admitted, refused] = await settle(keys.map((key) => node.execute({ op: 'put', key, value })));
+    expect(admitted?.status).toBe('fulfilled');
+    expectOverloaded(refused as PromiseSettledResult<Committed>);
+    expect((await node.get(keys[0] as Uint8Array, LINEARIZABLE))?.value.byteLength).toBe(value.byteLength);
+    expect(await node.get(keys[1] as Uint8Array, LINEARIZABLE)).toBeUndefined();
   });
 
   it('admits again once the pending requests are answered', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { Role } from '@flotilla/raft';
 import type { GroupId, NodeId } from '@flotilla/raft';
 import type { Committed, ReadConsistency } from './service.js';
 import { bytes, InMemoryCluster, text, waitFor } from './testing/in-memory-cluster.js';
@@ -7,6 +8,8 @@ const SEED = 37;
 const LINEARIZABLE: ReadConsistency = { kind: 'linearizable' };
 const STALE: ReadConsistency = { kind: 'stale' };
 const WRITES_PER_PHASE = 20;
+/** Many election timeouts: a leader that does not step down by then never will on its own. */
+const QUIESCED_STEP_DOWN_WAIT_MS = 2_000;
 
 const leaderOf = (cluster: InMemoryCluster, group: GroupId): NodeId => {
   const leader = cluster.leaderOf(group);
@@ -97,5 +100,29 @@ describe(`losing the leader of a shard (seed ${SEED})`, () => {
       const read = await c.node(reader).service.get(key, LINEARIZABLE);
       expect(read === undefined ? undefined : { value: text(read.value), version: read.version }).toEqual({ value: 'stranded', version: 1 });
     }
+  });
+
+  it('makes a leader cut off while its groups are quiesced step down, so it reports itself not ready', async () => {
+    cluster = await InMemoryCluster.start({ shards: 3, seed: SEED + 2 });
+    const c = cluster;
+    await c.node(c.ids[0] as NodeId).service.execute({ op: 'put', key: bytes('quiet'), value: bytes('v') });
+    await waitFor('every group on every node to quiesce', () =>
+      c.ids.every((id) => c.node(id).service.status().groups.every((group) => group.quiesced)) ? true : undefined,
+    );
+    const cutOff = leaderOf(c, c.groupIds()[0] as GroupId);
+    const others = c.ids.filter((id) => id !== cutOff);
+    c.hub.partition([cutOff], others);
+
+    // The others notice the silence and elect new leaders; the cut-off node must notice it lost its followers.
+    await waitFor('the others to lead every group', () =>
+      c.groupIds().every((group) => others.some((id) => c.groupStatus(id, group).role === Role.LEADER)) ? true : undefined,
+    );
+    const service = c.node(cutOff).service;
+    await waitFor(
+      `node ${cutOff} to stop leading while cut off`,
+      () => (service.status().groups.every((group) => group.role !== Role.LEADER) ? true : undefined),
+      QUIESCED_STEP_DOWN_WAIT_MS,
+    );
+    expect(service.isReady()).toBe(false);
   });
 });

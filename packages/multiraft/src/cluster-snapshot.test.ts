@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GroupId, NodeId } from '@flotilla/raft';
 import type { ReadConsistency } from './service.js';
-import { bytes, InMemoryCluster, waitFor } from './testing/in-memory-cluster.js';
+import { bytes, gatedSnapshots, InMemoryCluster, waitFor } from './testing/in-memory-cluster.js';
 
 const SEED = 53;
 const SNAPSHOT_THRESHOLD_ENTRIES = 50;
@@ -83,5 +83,44 @@ describe(`a node that missed more than the kept log (seed ${SEED})`, () => {
     await expectCaughtUpBySnapshot(c, lagging, group, keys.length);
     // Counted since the leader's restart, a few entries past its last stored snapshot: made for the lagging node.
     expect(c.groupStatus(leaderOf(c, group), group).snapshotsTaken).toBeGreaterThan(0);
+  });
+
+  it('keeps an installed snapshot when a snapshot it started taking before finishes after it', async () => {
+    cluster = await start(SEED + 2);
+    const c = cluster;
+    const group = c.groupIds()[0] as GroupId;
+    const lagging = c.ids.find((id) => id !== leaderOf(c, group)) as NodeId;
+    const slowTake = gatedSnapshots();
+    await c.restartNode(lagging, slowTake.wrap);
+    await c.waitReady();
+
+    // The lagging node starts a snapshot at the threshold; its file is held back.
+    const writer = c.ids.find((id) => id !== lagging) as NodeId;
+    await writeMany(c, writer, c.keysInGroup(group, SNAPSHOT_THRESHOLD_ENTRIES + 10, 'snap/early/'));
+    await waitFor(`node ${lagging} to start taking a snapshot`, () => (slowTake.started() ? true : undefined));
+
+    // Cut off, it misses more than the leader keeps, so it installs the leader's snapshot on return.
+    c.hub.partition([lagging], c.ids.filter((id) => id !== lagging));
+    await writeMany(c, writer, c.keysInGroup(group, WRITES, 'snap/late/'));
+    c.hub.heal();
+    const leaderCommit = c.groupStatus(leaderOf(c, group), group).commitIndex;
+    await waitFor(`node ${lagging} to install a snapshot`, () => {
+      const status = c.groupStatus(lagging, group);
+      return status.snapshotsInstalled > 0 && status.appliedIndex >= leaderCommit ? true : undefined;
+    });
+    const installedIndex = c.groupStatus(lagging, group).snapshotIndex;
+
+    slowTake.release();
+    // The old snapshot's completion runs in the microtasks after the file is handed over (and its
+    // store writes, if any, are queued before the store closes).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(c.groupStatus(lagging, group).snapshotIndex).toBeGreaterThanOrEqual(installedIndex);
+
+    // What the node stored must still describe the installed state: it restarts and serves it.
+    await c.restartNode(lagging);
+    await c.waitReady();
+    const onLeader = await c.node(leaderOf(c, group)).service.scan(bytes('snap/'), 1_000, STALE);
+    const onLagging = await c.node(lagging).service.scan(bytes('snap/'), 1_000, STALE);
+    expect(onLagging).toEqual(onLeader);
   });
 });

@@ -19,7 +19,6 @@ describe(`writes and reads through any node of a 3-node, 4-shard cluster (seed $
   it('puts through every node, whichever leads the key, and counts revisions per key', async () => {
     for (const id of cluster.ids) {
       const key = bytes(`revisions/${id}`);
-      const leader = cluster.leaderOf(cluster.groupOfKey(key));
       const first = await service(id).execute({ op: 'put', key, value: bytes('one') });
       expect(first.group).toBe(cluster.groupOfKey(key));
       expect(cluster.groupStatus(id, first.group).term).toBe(first.term);
@@ -38,8 +37,6 @@ describe(`writes and reads through any node of a 3-node, 4-shard cluster (seed $
         revision: first.result.revision + 1,
         modRevision: first.result.revision + 1,
       });
-      // The write went to the leader of the key's shard, wherever the request came in.
-      expect(cluster.leaderOf(first.group)).toBe(leader);
     }
   });
 

@@ -138,6 +138,8 @@ export class MultiRaftHost {
     this.stopped = true;
     if (this.tickTimer !== undefined) clearInterval(this.tickTimer);
     while (this.turnRunning) await new Promise((resolve) => setImmediate(resolve));
+    // A snapshot still being written records itself in the store when done; the store must outlive it.
+    await this.options.snapshots.settled();
     await this.writeCarried();
     const closing = new ServiceError('shutting_down', 'the node is shutting down');
     for (const replica of this.replicas.values()) {
@@ -265,6 +267,9 @@ export class MultiRaftHost {
     for (const replica of this.replicas.values()) {
       if (replica.proposals.length > 0 || replica.reads.hasPending || silentLeaders.has(replica.leader)) {
         this.quiescence.wake(replica);
+      } else if (ticks > 0 && replica.quiesced && replica.isLeader && this.silentVoter(replica, nowMs)) {
+        // Awake, CheckQuorum can tell whether this leader is cut off, and step it down if so.
+        this.quiescence.wake(replica);
       }
       if (ticks > 0 && this.quiescence.shouldTick(replica, nowMs)) for (let i = 0; i < ticks; i++) replica.raft.tick();
       if (ticks > 0) replica.reads.reissue(nowMs - 2 * this.electionTimeoutMs);
@@ -272,6 +277,10 @@ export class MultiRaftHost {
       replica.reads.issue(replica.raft, nowMs);
       this.options.snapshots.maybeStart(replica, () => this.schedule());
     }
+  }
+
+  private silentVoter(replica: Replica, nowMs: number): boolean {
+    return replica.raft.confState().voters.some((voter) => voter !== this.self && this.quiescence.silentPeer(voter, nowMs));
   }
 
   private stepMessage(message: Message, nowMs: number): void {

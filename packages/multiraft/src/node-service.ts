@@ -1,7 +1,8 @@
 import { NO_NODE } from '@flotilla/raft';
 import type { Entry, NodeId } from '@flotilla/raft';
-import { decodeCommand, decodeValueRecord, encodeCommand, validateKey } from '@flotilla/kv';
+import { decodeCommand, decodeValueRecord, encodeCommand, MAX_KEY_BYTES, validateKey } from '@flotilla/kv';
 import type { ApplyResult } from '@flotilla/kv';
+import { SCAN_LIMIT_MAX } from '@flotilla/storage';
 import type { NodeStore, UserRecord } from '@flotilla/storage';
 import type { Transport } from '@flotilla/transport';
 import { CallTimeoutError, PeerUnreachableError } from '@flotilla/transport';
@@ -35,6 +36,9 @@ interface Proposed {
   readonly result: ApplyResult;
 }
 const OVERLOAD_RETRY_AFTER_MS = 100;
+const DRAIN_POLL_MS = 5;
+/** One below the store's bound: a scan asks for one more record to learn whether there are more. */
+export const MAX_SCAN_LIMIT = SCAN_LIMIT_MAX - 1;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -51,12 +55,18 @@ export class NodeService implements KvService {
     this.closing = true;
   }
 
-  execute(command: KvCommand): Promise<Committed> {
+  /** Resolves once every request in flight has been answered, or at the request timeout. */
+  async drained(): Promise<void> {
+    const deadline = this.options.nowMs() + this.options.requestTimeoutMs;
+    while (this.pendingRequests > 0 && this.options.nowMs() < deadline) await sleep(DRAIN_POLL_MS);
+  }
+
+  async execute(command: KvCommand): Promise<Committed> {
     const encoded = encodeCommand(command);
     return this.admitted(encoded.byteLength, () => this.executeRouted(command, encoded));
   }
 
-  executeHere(command: KvCommand): Promise<Committed> {
+  async executeHere(command: KvCommand): Promise<Committed> {
     const encoded = encodeCommand(command);
     return this.admitted(encoded.byteLength, async () => {
       const replica = this.replicaOf(command.key);
@@ -66,7 +76,7 @@ export class NodeService implements KvService {
   }
 
   /** A peer forwarded an encoded command, believing this node leads its shard. */
-  executeForwarded(encoded: Uint8Array): Promise<PeerAnswer> {
+  async executeForwarded(encoded: Uint8Array): Promise<PeerAnswer> {
     const command = decodeCommand(encoded);
     return this.admitted(encoded.byteLength, async () => {
       const replica = this.replicaOf(command.key);
@@ -84,7 +94,7 @@ export class NodeService implements KvService {
     }
   }
 
-  get(key: Uint8Array, consistency: ReadConsistency): Promise<KeyValue | undefined> {
+  async get(key: Uint8Array, consistency: ReadConsistency): Promise<KeyValue | undefined> {
     validateKey(key);
     return this.admitted(key.byteLength, async () => {
       const hash = this.options.router.hash(key);
@@ -95,7 +105,13 @@ export class NodeService implements KvService {
     });
   }
 
-  scan(prefix: Uint8Array, limit: number, consistency: ReadConsistency): Promise<ScanResult> {
+  async scan(prefix: Uint8Array, limit: number, consistency: ReadConsistency): Promise<ScanResult> {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_SCAN_LIMIT) {
+      throw new ServiceError('invalid_request', `a scan limit must be an integer from 1 to ${MAX_SCAN_LIMIT}`);
+    }
+    if (prefix.byteLength > MAX_KEY_BYTES) {
+      throw new ServiceError('invalid_request', `a scan prefix must be at most ${MAX_KEY_BYTES} bytes, like a key`);
+    }
     return this.admitted(prefix.byteLength, async () => {
       const deadline = this.deadline();
       const perShard = await Promise.all(
@@ -191,6 +207,8 @@ export class NodeService implements KvService {
       } catch (error) {
         if (!isRetryable(error)) throw error;
       }
+      // Nothing was proposed or read yet: a closing node says so rather than wait for a leader.
+      if (this.closing) throw new ServiceError('shutting_down', 'the node is shutting down', { retryAfterMs: OVERLOAD_RETRY_AFTER_MS });
       const remainingMs = deadline - this.options.nowMs();
       if (remainingMs <= 0) throw this.notLeader(replica);
       await sleep(Math.min(delayMs, remainingMs));
@@ -244,6 +262,8 @@ export class NodeService implements KvService {
       } catch (error) {
         if (!(error instanceof RetryableError)) throw error;
       }
+      // Nothing was proposed or read yet: a closing node says so rather than wait for a leader.
+      if (this.closing) throw new ServiceError('shutting_down', 'the node is shutting down', { retryAfterMs: OVERLOAD_RETRY_AFTER_MS });
       const remainingMs = deadline - this.options.nowMs();
       if (remainingMs <= 0) throw this.notLeader(replica);
       await sleep(Math.min(delayMs, remainingMs));

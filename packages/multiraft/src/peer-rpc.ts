@@ -31,11 +31,45 @@ export function decodePeerRequest(bytes: Uint8Array): PeerRequest {
   throw new Error('malformed peer request');
 }
 
+const SERVICE_ERROR_CODES: ReadonlySet<unknown> = new Set<ServiceError['code']>([
+  'not_leader',
+  'no_leader',
+  'overloaded',
+  'timeout',
+  'unknown_outcome',
+  'shutting_down',
+  'invalid_request',
+]);
+
+const isWellFormedAnswer = (value: { kind: unknown }): boolean => {
+  const fields = value as Record<string, unknown>;
+  switch (value.kind) {
+    case 'executed':
+      return (
+        typeof fields['group'] === 'number' &&
+        typeof fields['logIndex'] === 'number' &&
+        typeof fields['term'] === 'number' &&
+        typeof fields['result'] === 'object' &&
+        fields['result'] !== null
+      );
+    case 'hello':
+      return typeof fields['clientUrl'] === 'string';
+    case 'error':
+      return (
+        SERVICE_ERROR_CODES.has(fields['code']) &&
+        typeof fields['message'] === 'string' &&
+        typeof fields['details'] === 'object' &&
+        fields['details'] !== null
+      );
+    default:
+      return false;
+  }
+};
+
 export function decodePeerAnswer(bytes: Uint8Array): PeerAnswer {
   const value: unknown = decode(bytes);
-  if (!isObjectWithKind(value) || (value.kind !== 'executed' && value.kind !== 'hello' && value.kind !== 'error')) {
-    throw new Error('malformed peer answer');
-  }
+  // A peer of another version may answer in a shape this node cannot use; that must not pass as an answer.
+  if (!isObjectWithKind(value) || !isWellFormedAnswer(value)) throw new Error('malformed peer answer');
   return value as PeerAnswer;
 }
 

@@ -19,6 +19,10 @@ export interface SnapshotPolicyOptions {
  * little behind gets entries instead of the whole state.
  */
 export class SnapshotPolicy {
+  /** Installs begun per replica: a snapshot taken across an install is older than it and must not be recorded. */
+  private readonly installsBegun = new WeakMap<Replica, number>();
+  private readonly taking = new Set<Promise<void>>();
+
   constructor(private readonly options: SnapshotPolicyOptions) {}
 
   private get catchUpEntries(): number {
@@ -43,11 +47,19 @@ export class SnapshotPolicy {
         ? { index: replica.appliedIndex, term: replica.appliedTerm, conf: replica.raft.confState() }
         : current;
     replica.snapshotInProgress = true;
+    const installsBefore = this.installsBegun.get(replica) ?? 0;
     const { store } = this.options;
     // The store reads its view before the first await, so meta and the data agree.
     const taking = store.createSnapshot(replica.group, replica.range, meta, replica.machine.stateBlob());
-    taking
+    const done = taking
       .then(async (file) => {
+        if ((this.installsBegun.get(replica) ?? 0) !== installsBefore) {
+          // Its meta would overwrite the installed snapshot's record and leave the stored log unloadable.
+          await file.release();
+          replica.snapshotInProgress = false;
+          wake();
+          return;
+        }
         const compactIndex = Math.max(replica.log.firstIndex() - 1, meta.index - this.catchUpEntries);
         const batch = store.newBatch().setSnapshotMeta(replica.group, meta).deleteLogBefore(replica.group, compactIndex + 1);
         await store.writeBatch(batch, { sync: false });
@@ -62,10 +74,18 @@ export class SnapshotPolicy {
         wake();
       })
       .catch(this.options.onFatal);
+    this.taking.add(done);
+    void done.then(() => this.taking.delete(done));
+  }
+
+  /** Resolves once the snapshots being taken have finished, so the store may close. */
+  async settled(): Promise<void> {
+    await Promise.all(this.taking);
   }
 
   /** A snapshot fully received: swap the range's data in and restart the state machine from it. */
   async install(replica: Replica, meta: SnapshotMeta, store: NodeStore): Promise<void> {
+    this.installsBegun.set(replica, (this.installsBegun.get(replica) ?? 0) + 1);
     const stateBlob = await store.installSnapshot(replica.group, meta, replica.range);
     const keys = await restoreMachine(replica, stateBlob, store);
     replica.appliedIndex = meta.index;

@@ -3,6 +3,7 @@ import type { GroupId, NodeId } from '@flotilla/raft';
 import { createKeyHasher } from '@flotilla/kv';
 import type { KeyHasher } from '@flotilla/kv';
 import { MemoryNodeStore, MemoryVolume } from '@flotilla/storage';
+import type { NodeStore } from '@flotilla/storage';
 import { MemoryHub, MemoryTransport } from '@flotilla/transport';
 import { Xoshiro128 } from '@flotilla/testkit';
 import { assembleNode } from '../assemble-node.js';
@@ -110,8 +111,11 @@ export class InMemoryCluster {
     return this.ids.filter((id) => this.running.has(id));
   }
 
-  /** Opens a store on the node's volume (fresh or left by an earlier run) and starts the node. */
-  async startNode(id: NodeId): Promise<RunningNode> {
+  /**
+   * Opens a store on the node's volume (fresh or left by an earlier run) and starts the node;
+   * `wrapStore` may put a fault in front of the store.
+   */
+  async startNode(id: NodeId, wrapStore: (store: NodeStore) => NodeStore = (store) => store): Promise<RunningNode> {
     if (this.running.has(id)) throw new Error(`node ${id} is already running`);
     const volume = this.volumes.get(id);
     if (volume === undefined) throw new Error(`node ${id} is not a member`);
@@ -120,7 +124,7 @@ export class InMemoryCluster {
     const node = await assembleNode({
       config: { ...this.config, id, advertiseClientUrl: clientUrlOf(id) },
       logger: this.loggerOf(id),
-      store: await MemoryNodeStore.open(volume),
+      store: wrapStore(await MemoryNodeStore.open(volume)),
       transport: new MemoryTransport(this.hub, { self: id, peers: this.ids.filter((peer) => peer !== id) }),
       // Every start of every node draws its own timeouts, all derived from the one seed.
       random: new Xoshiro128(this.options.seed * 1_000 + id * 10 + start),
@@ -136,9 +140,9 @@ export class InMemoryCluster {
     await node.close();
   }
 
-  async restartNode(id: NodeId): Promise<RunningNode> {
+  async restartNode(id: NodeId, wrapStore?: (store: NodeStore) => NodeStore): Promise<RunningNode> {
     await this.stopNode(id);
-    return this.startNode(id);
+    return this.startNode(id, wrapStore);
   }
 
   async close(): Promise<void> {
@@ -220,6 +224,39 @@ export class InMemoryCluster {
       };
     return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
   }
+}
+
+/**
+ * Holds back the files of the snapshots a store takes: each is taken at once (so it shows the
+ * state of that moment) and handed over on `release`, or when the store closes.
+ */
+export function gatedSnapshots(): { wrap: (store: NodeStore) => NodeStore; started: () => boolean; release: () => void } {
+  let release = (): void => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let started = false;
+  const wrap = (store: NodeStore): NodeStore =>
+    new Proxy(store, {
+      get(target, property) {
+        if (property === 'createSnapshot') {
+          return (...args: Parameters<NodeStore['createSnapshot']>) => {
+            started = true;
+            const file = target.createSnapshot(...args);
+            return gate.then(() => file);
+          };
+        }
+        if (property === 'close') {
+          return () => {
+            release();
+            return target.close();
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  return { wrap, started: () => started, release: () => release() };
 }
 
 export const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
