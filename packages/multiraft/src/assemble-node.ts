@@ -141,9 +141,12 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
       // A peer that does not answer is down or unreachable; the next hello asks again.
       .catch(() => undefined);
   };
-  const greeter = setInterval(() => {
+  const greetAll = (): void => {
     for (const peer of config.peers.keys()) if (peer !== config.id) greet(peer);
-  }, helloIntervalMs);
+  };
+  // At once, so that redirects carry the leader's URL from the start.
+  greetAll();
+  const greeter = setInterval(greetAll, helloIntervalMs);
   greeter.unref();
 
   const balancer = setInterval(() => {
