@@ -315,13 +315,7 @@ const committed = (group: Committed['group'], entry: Entry, command: KvCommand, 
 
 /** The state machine's answer in the service's terms; a command it rejected is the client's error. */
 export function kvResult(command: KvCommand, result: ApplyResult): KvResult {
-  if (result.succeeded) {
-    if (result.op === 'put') {
-      const { revision, createRevision, modRevision, version } = result;
-      return { op: 'put', succeeded: true, revision, createRevision, modRevision, version };
-    }
-    return { op: 'delete', succeeded: true, deleted: result.deleted, revision: result.revision };
-  }
+  if (result.succeeded) return result;
   if (result.code === 'compare_failed') return { op: command.op, succeeded: false, currentRevision: result.currentRevision };
   throw new ServiceError('invalid_request', result.message);
 }

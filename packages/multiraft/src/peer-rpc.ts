@@ -1,6 +1,6 @@
 import { decode, encode } from 'cbor-x';
 import type { ApplyResult } from '@flotilla/kv';
-import { ServiceError } from './service.js';
+import { SERVICE_ERROR_CODES, ServiceError } from './service.js';
 
 // Node-to-node calls of the service, CBOR-encoded (plain CBOR, never shared structures, so
 // any node's decoder reads any other's bytes). A service error travels inside the answer so
@@ -31,15 +31,7 @@ export function decodePeerRequest(bytes: Uint8Array): PeerRequest {
   throw new Error('malformed peer request');
 }
 
-const SERVICE_ERROR_CODES: ReadonlySet<unknown> = new Set<ServiceError['code']>([
-  'not_leader',
-  'no_leader',
-  'overloaded',
-  'timeout',
-  'unknown_outcome',
-  'shutting_down',
-  'invalid_request',
-]);
+const KNOWN_ERROR_CODES: ReadonlySet<unknown> = new Set(SERVICE_ERROR_CODES);
 
 const isWellFormedAnswer = (value: { kind: unknown }): boolean => {
   const fields = value as Record<string, unknown>;
@@ -56,7 +48,7 @@ const isWellFormedAnswer = (value: { kind: unknown }): boolean => {
       return typeof fields['clientUrl'] === 'string';
     case 'error':
       return (
-        SERVICE_ERROR_CODES.has(fields['code']) &&
+        KNOWN_ERROR_CODES.has(fields['code']) &&
         typeof fields['message'] === 'string' &&
         typeof fields['details'] === 'object' &&
         fields['details'] !== null

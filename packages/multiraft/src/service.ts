@@ -1,3 +1,4 @@
+import type { DeleteResult, PutResult } from '@flotilla/kv';
 import type { GroupId, NodeId, Role } from '@flotilla/raft';
 
 // The node's face towards its clients: what the HTTP server (apps/server) calls. The host
@@ -22,16 +23,10 @@ export type KvCommand =
   | { readonly op: 'put'; readonly key: Uint8Array; readonly value: Uint8Array; readonly ifRevision?: number }
   | { readonly op: 'delete'; readonly key: Uint8Array; readonly ifRevision?: number };
 
+/** The state machine's own results for a success; a failed compare names the command's op. */
 export type KvResult =
-  | {
-      readonly op: 'put';
-      readonly succeeded: true;
-      readonly revision: number;
-      readonly createRevision: number;
-      readonly modRevision: number;
-      readonly version: number;
-    }
-  | { readonly op: 'delete'; readonly succeeded: true; readonly deleted: boolean; readonly revision: number }
+  | PutResult
+  | DeleteResult
   | { readonly op: 'put' | 'delete'; readonly succeeded: false; readonly currentRevision: number };
 
 /** Where a committed command landed. */
@@ -75,20 +70,24 @@ export interface NodeStatus {
   readonly groups: readonly GroupStatus[];
 }
 
+export const SERVICE_ERROR_CODES = [
+  'not_leader',
+  'no_leader',
+  'overloaded',
+  'timeout',
+  'unknown_outcome',
+  'shutting_down',
+  'invalid_request',
+] as const;
+export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
+
 /**
  * Errors a client can cause or must retry; the server maps each code to a status.
  * `not_leader` carries the leader's client URL when one is known.
  */
 export class ServiceError extends Error {
   constructor(
-    readonly code:
-      | 'not_leader'
-      | 'no_leader'
-      | 'overloaded'
-      | 'timeout'
-      | 'unknown_outcome'
-      | 'shutting_down'
-      | 'invalid_request',
+    readonly code: ServiceErrorCode,
     message: string,
     readonly details: { readonly leaderUrl?: string; readonly retryAfterMs?: number } = {},
   ) {
