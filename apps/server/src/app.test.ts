@@ -66,6 +66,7 @@ describe('status and probes', () => {
           last_index: 0,
           snapshot_index: 0,
           snapshots_taken: 0,
+          compactions: 0,
           snapshots_installed: 0,
           quiesced: false,
           voters: [1, 2, 3],

@@ -27,6 +27,7 @@ const groupJson = (group: GroupStatus) => ({
   last_index: group.lastIndex,
   snapshot_index: group.snapshotIndex,
   snapshots_taken: group.snapshotsTaken,
+  compactions: group.compactions,
   snapshots_installed: group.snapshotsInstalled,
   quiesced: group.quiesced,
   voters: group.voters,

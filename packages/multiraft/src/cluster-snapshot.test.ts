@@ -61,10 +61,13 @@ describe(`a node that missed more than the kept log (seed ${SEED})`, () => {
     const lagging = c.ids.find((id) => id !== leaderOf(c, group)) as NodeId;
     const keys = await writeWithout(c, lagging, group);
     const leader = leaderOf(c, group);
-    expect(c.groupStatus(leader, group).snapshotsTaken).toBeGreaterThan(0);
+    // Compacting writes no file: the leader writes one only when the lagging node needs it.
+    expect(c.groupStatus(leader, group).compactions).toBeGreaterThan(0);
+    expect(c.groupStatus(leader, group).snapshotsTaken).toBe(0);
 
     await c.startNode(lagging);
     await expectCaughtUpBySnapshot(c, lagging, group, keys.length);
+    expect(c.groupStatus(leader, group).snapshotsTaken).toBeGreaterThan(0);
   });
 
   it('makes the snapshot on demand when the leader restarted and has none on disk to send', async () => {
@@ -85,7 +88,7 @@ describe(`a node that missed more than the kept log (seed ${SEED})`, () => {
     expect(c.groupStatus(leaderOf(c, group), group).snapshotsTaken).toBeGreaterThan(0);
   });
 
-  it('keeps an installed snapshot when a snapshot it started taking before finishes after it', async () => {
+  it('keeps an installed snapshot when a snapshot file it started writing before finishes after it', async () => {
     cluster = await start(SEED + 2);
     const c = cluster;
     const group = c.groupIds()[0] as GroupId;
@@ -93,11 +96,14 @@ describe(`a node that missed more than the kept log (seed ${SEED})`, () => {
     const slowTake = gatedSnapshots();
     await c.restartNode(lagging, slowTake.wrap);
     await c.waitReady();
+    await c.isolateLeadersUntil(group, lagging);
 
-    // The lagging node starts a snapshot at the threshold; its file is held back.
+    // As leader, it starts writing a file for a follower that missed more than it keeps; the file is held back.
+    const follower = c.ids.find((id) => id !== lagging) as NodeId;
+    await writeWithout(c, follower, group);
+    await c.startNode(follower);
+    await waitFor(`node ${lagging} to start writing a snapshot file`, () => (slowTake.started() ? true : undefined));
     const writer = c.ids.find((id) => id !== lagging) as NodeId;
-    await writeMany(c, writer, c.keysInGroup(group, SNAPSHOT_THRESHOLD_ENTRIES + 10, 'snap/early/'));
-    await waitFor(`node ${lagging} to start taking a snapshot`, () => (slowTake.started() ? true : undefined));
 
     // Cut off, it misses more than the leader keeps, so it installs the leader's snapshot on return.
     c.hub.partition([lagging], c.ids.filter((id) => id !== lagging));

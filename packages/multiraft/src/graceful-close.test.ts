@@ -140,9 +140,14 @@ describe(`closing a node gracefully (seed ${SEED})`, () => {
     const slowTake = gatedSnapshots();
     await c.restartNode(closing, slowTake.wrap);
     await c.waitReady();
+    await c.isolateLeadersUntil(group, closing);
+    // A follower that missed more than the leader keeps makes it write a snapshot file.
+    const follower = c.ids[1] as NodeId;
+    await c.stopNode(follower);
     const keys = Array.from({ length: 30 }, (_, i) => bytes(`closing-snapshot/${i}`));
     for (const key of keys) await c.node(closing).service.execute({ op: 'put', key, value: bytes('v') });
-    await waitFor(`node ${closing} to start a snapshot`, () => (slowTake.started() ? true : undefined));
+    await c.startNode(follower);
+    await waitFor(`node ${closing} to start writing a snapshot file`, () => (slowTake.started() ? true : undefined));
 
     // The held file is handed over when the store closes, or after a while to a node that waits for it.
     const handOver = setTimeout(slowTake.release, HAND_OVER_AFTER_MS);

@@ -102,4 +102,19 @@ describe('GroupLog', () => {
     await log.close();
     expect(third.releases).toBe(1);
   });
+
+  it('compacts to the applied point without a file, releasing the older file it made stale', async () => {
+    const log = new GroupLog(storedGroup());
+    const file = fakeFile({ index: 2, term: 2, conf: CONF }, new Uint8Array(1));
+    await log.tookSnapshot(file, 1);
+    const meta: SnapshotMeta = { index: 4, term: 2, conf: CONF };
+    await log.compacted(meta, 3);
+    expect(file.releases).toBe(1);
+    expect(log.snapshot()).toEqual(meta);
+    expect([log.firstIndex(), log.lastIndex()]).toEqual([4, 5]);
+    // The core then needs a file of the new point before it can send it.
+    expect(log.hasSnapshotFile()).toBe(false);
+    expect(() => log.snapshotChunk(meta, 0, 1)).toThrow(SnapshotTemporarilyUnavailableError);
+    expect(log.snapshotWanted).toBe(true);
+  });
 });

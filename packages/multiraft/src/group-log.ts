@@ -76,6 +76,16 @@ export class GroupLog implements LogStorage {
   }
 
   /**
+   * The applied state at `meta` is the snapshot from now on (its data is the store itself):
+   * entries up to `compactIndex` go, and a file of an older snapshot is released.
+   */
+  compacted(meta: SnapshotMeta, compactIndex: number): Promise<void> {
+    this.memory.createSnapshot(meta.index, meta.conf, new Uint8Array(0));
+    this.memory.compact(compactIndex);
+    return this.replaceFile(undefined);
+  }
+
+  /**
    * Takes `file` as the snapshot served from now on and drops entries up to `compactIndex`
    * (at most the snapshot's index; entries kept below it spare slow followers a snapshot).
    */

@@ -182,8 +182,8 @@ export class MultiRaftHost {
 
   private async turn(): Promise<void> {
     const nowMs = this.options.nowMs();
-    // A snapshot must see every applied write, so the carried ones go first.
-    if (this.carried !== undefined && [...this.replicas.values()].some((replica) => this.options.snapshots.wants(replica))) {
+    // A snapshot file must see every applied write, so the carried ones go first.
+    if (this.carried !== undefined && [...this.replicas.values()].some((replica) => this.options.snapshots.wantsFile(replica))) {
       await this.writeCarried();
     }
     this.takeInput(nowMs);
@@ -275,7 +275,8 @@ export class MultiRaftHost {
       if (ticks > 0) replica.reads.reissue(nowMs - 2 * this.electionTimeoutMs);
       if (replica.proposals.length > 0) this.proposeQueued(replica);
       replica.reads.issue(replica.raft, nowMs);
-      this.options.snapshots.maybeStart(replica, () => this.schedule());
+      this.options.snapshots.compactIfDue(replica, () => this.carriedBatch());
+      this.options.snapshots.maybeWriteFile(replica, () => this.schedule());
     }
   }
 

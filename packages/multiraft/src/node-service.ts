@@ -143,6 +143,7 @@ export class NodeService implements KvService {
           lastIndex: status.lastIndex,
           snapshotIndex: replica.log.snapshot().index,
           snapshotsTaken: replica.snapshotsTaken,
+          compactions: replica.compactions,
           snapshotsInstalled: replica.snapshotsInstalled,
           quiesced: replica.quiesced,
           voters: conf.voters,

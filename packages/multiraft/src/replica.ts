@@ -55,7 +55,10 @@ export class Replica {
   quiesced = false;
   idleTicks = 0;
   snapshotsInstalled = 0;
+  /** Snapshot files written to send. */
   snapshotsTaken = 0;
+  /** Log compactions at the threshold (they write no file). */
+  compactions = 0;
 
   constructor(stored: StoredGroup, range: HashRange, hasher: KeyHasher, settings: ReplicaSettings) {
     this.group = stored.group;

@@ -56,8 +56,10 @@ export interface GroupStatus {
   readonly firstIndex: number;
   readonly lastIndex: number;
   readonly snapshotIndex: number;
-  /** Since this process started. */
+  /** Since this process started: snapshot files written to send to a follower. */
   readonly snapshotsTaken: number;
+  /** Since this process started: log compactions at the threshold. */
+  readonly compactions: number;
   readonly snapshotsInstalled: number;
   /** Idle: not ticking, no heartbeats, until traffic or a peer's silence wakes it. */
   readonly quiesced: boolean;

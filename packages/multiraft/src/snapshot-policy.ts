@@ -1,5 +1,5 @@
-import type { SnapshotMeta } from '@flotilla/raft';
-import type { NodeStore } from '@flotilla/storage';
+import { ProgressState, type SnapshotMeta } from '@flotilla/raft';
+import type { NodeStore, WriteBatch } from '@flotilla/storage';
 import type { NodeLogger } from './node-logger.js';
 import type { Replica } from './replica.js';
 
@@ -13,10 +13,12 @@ export interface SnapshotPolicyOptions {
 }
 
 /**
- * When to take a snapshot and how to install a received one. A snapshot is taken when the
- * log grows past a threshold, or when the core needs one to send and none is on disk (after a
- * restart, or for a bootstrap snapshot). Part of the log below it is kept, so that a follower a
- * little behind gets entries instead of the whole state.
+ * When to compact the log, when to write a snapshot file, and how to install a received one.
+ * The state machine lives in the same store as the log, so compacting needs no file: the turn's
+ * batch records the applied point as the snapshot and deletes the log below it (keeping some
+ * entries, so that a follower a little behind gets entries instead of the whole state). A file
+ * of the range is written only when the core needs one to send, so a store of any size does not
+ * pay a full scan every few thousand writes.
  */
 export class SnapshotPolicy {
   /** Installs begun per replica: a snapshot taken across an install is older than it and must not be recorded. */
@@ -29,18 +31,32 @@ export class SnapshotPolicy {
     return Math.min(5000, Math.floor(this.options.thresholdEntries / 2));
   }
 
-  /** The replica's log has outgrown the threshold, or the core needs a snapshot file to send. */
-  wants(replica: Replica): boolean {
-    if (replica.snapshotInProgress) return false;
+  /** The core asked for snapshot bytes that no file holds yet. */
+  wantsFile(replica: Replica): boolean {
+    return !replica.snapshotInProgress && replica.log.snapshotWanted && !replica.log.hasSnapshotFile();
+  }
+
+  /**
+   * Compacts the replica's log in the turn's batch (which also carries the apply writes up to the
+   * applied index; asked for only when needed) when the log has outgrown the threshold. Not while a snapshot is being
+   * sent: moving the snapshot point would restart the transfer, which then might never finish.
+   */
+  compactIfDue(replica: Replica, turnBatch: () => WriteBatch): void {
+    const current = replica.log.snapshot();
     const due =
-      replica.appliedIndex - replica.log.snapshot().index >= this.options.thresholdEntries ||
-      replica.bytesSinceSnapshot >= this.options.thresholdBytes;
-    return due || (replica.log.snapshotWanted && !replica.log.hasSnapshotFile());
+      replica.appliedIndex - current.index >= this.options.thresholdEntries || replica.bytesSinceSnapshot >= this.options.thresholdBytes;
+    if (!due || replica.appliedIndex <= current.index || replica.snapshotInProgress || sendingSnapshot(replica)) return;
+    const meta: SnapshotMeta = { index: replica.appliedIndex, term: replica.appliedTerm, conf: replica.raft.confState() };
+    const compactIndex = Math.max(replica.log.firstIndex() - 1, meta.index - this.catchUpEntries);
+    turnBatch().setSnapshotMeta(replica.group, meta).deleteLogBefore(replica.group, compactIndex + 1);
+    this.track(replica.log.compacted(meta, compactIndex));
+    replica.bytesSinceSnapshot = 0;
+    replica.compactions++;
   }
 
   /** Called at a turn's start, when the replica's written state is exactly its applied state. */
-  maybeStart(replica: Replica, wake: () => void): void {
-    if (replica.writtenIndex !== replica.appliedIndex || !this.wants(replica)) return;
+  maybeWriteFile(replica: Replica, wake: () => void): void {
+    if (replica.writtenIndex !== replica.appliedIndex || !this.wantsFile(replica)) return;
     const current = replica.log.snapshot();
     const meta: SnapshotMeta =
       replica.appliedIndex > current.index
@@ -51,8 +67,8 @@ export class SnapshotPolicy {
     const { store } = this.options;
     // The store reads its view before the first await, so meta and the data agree.
     const taking = store.createSnapshot(replica.group, replica.range, meta, replica.machine.stateBlob());
-    const done = taking
-      .then(async (file) => {
+    this.track(
+      taking.then(async (file) => {
         if ((this.installsBegun.get(replica) ?? 0) !== installsBefore) {
           // Its meta would overwrite the installed snapshot's record and leave the stored log unloadable.
           await file.release();
@@ -69,16 +85,20 @@ export class SnapshotPolicy {
         replica.snapshotInProgress = false;
         this.options.logger.info(
           { group: replica.group, index: meta.index, bytes: file.size, compactedThrough: compactIndex },
-          'took a snapshot',
+          'wrote a snapshot file to send',
         );
         wake();
-      })
-      .catch(this.options.onFatal);
+      }),
+    );
+  }
+
+  private track(work: Promise<void>): void {
+    const done = work.catch(this.options.onFatal);
     this.taking.add(done);
     void done.then(() => this.taking.delete(done));
   }
 
-  /** Resolves once the snapshots being taken have finished, so the store may close. */
+  /** Resolves once the snapshot files being written (or released) are done, so the store may close. */
   async settled(): Promise<void> {
     await Promise.all(this.taking);
   }
@@ -107,4 +127,10 @@ export async function restoreMachine(replica: Replica, stateBlob: Uint8Array, st
   for await (const record of store.scanUserRecords(replica.range)) records.push({ key: record.key, record: record.value });
   replica.machine.restore(stateBlob, records);
   return records.length;
+}
+
+/** A leader with a follower in the middle of receiving a snapshot. */
+function sendingSnapshot(replica: Replica): boolean {
+  if (!replica.isLeader) return false;
+  return replica.raft.status().progress?.some((peer) => peer.state === ProgressState.SNAPSHOT) ?? false;
 }

@@ -16,6 +16,7 @@ export interface GroupStatusJson {
   readonly snapshot_index: number;
   /** Counted since the node's process started. */
   readonly snapshots_taken: number;
+  readonly compactions: number;
   readonly snapshots_installed: number;
   readonly voters: readonly number[];
   readonly learners: readonly number[];

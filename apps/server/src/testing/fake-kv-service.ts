@@ -106,6 +106,7 @@ export class FakeKvService implements KvService {
           lastIndex: this.logIndex,
           snapshotIndex: 0,
           snapshotsTaken: 0,
+          compactions: 0,
           snapshotsInstalled: 0,
           quiesced: false,
           voters: [nodeId(1), nodeId(2), nodeId(3)],

@@ -175,6 +175,22 @@ export class InMemoryCluster {
     return bestNode;
   }
 
+  /** Cuts the group's leader off until `wanted` is elected (a few rounds: each election is random). */
+  async isolateLeadersUntil(group: GroupId, wanted: NodeId): Promise<void> {
+    for (let round = 1; this.leaderOf(group) !== wanted; round++) {
+      if (round > 20) throw new Error(`node ${wanted} never won an election of group ${group}`);
+      const isolated = this.leaderOf(group);
+      if (isolated === undefined) throw new Error(`group ${group} has no leader`);
+      this.hub.partition([isolated], this.ids.filter((id) => id !== isolated));
+      await waitFor(`a new leader of group ${group} without node ${isolated}`, () => {
+        const leader = this.leaderOf(group);
+        return leader !== undefined && leader !== isolated ? true : undefined;
+      });
+      this.hub.heal();
+      await this.waitReady();
+    }
+  }
+
   /** Waits until every running node is ready and every group has a running leader they all agree on. */
   async waitReady(timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
     await waitFor(
