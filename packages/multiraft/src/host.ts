@@ -317,6 +317,17 @@ export class MultiRaftHost {
       return;
     }
     let index = status.lastIndex;
+    // Together they reach each follower as one append; only if refused together are they tried
+    // one by one, so that each gets its own answer (a single command may be what broke the limit).
+    if (proposals.length > 1) {
+      try {
+        replica.raft.proposeAll(proposals.map((proposal) => proposal.command));
+        for (const proposal of proposals) replica.writeWaiters.add(++index, { ...proposal.waiter, term: status.term });
+        return;
+      } catch (error) {
+        if (!(error instanceof ProposalDroppedError)) throw error;
+      }
+    }
     for (const proposal of proposals) {
       try {
         replica.raft.propose(proposal.command);

@@ -53,6 +53,32 @@ describe('Ready contract', () => {
     node.advance(ready);
   });
 
+  it('sends many proposed commands to each follower as one append, and commits them all', () => {
+    const cluster = new TestCluster([1, 2, 3]);
+    cluster.elect(1);
+    const before = cluster.delivered.length;
+    cluster.node(1).proposeAll(['x', 'y', 'z'].map(bytes));
+    cluster.stabilize();
+    const appends = cluster.delivered.slice(before).filter((m) => m.type === MessageType.APP && (m.entries?.length ?? 0) > 0);
+    expect(appends.map((m) => [m.to, m.entries?.map((e) => text(e.data))])).toEqual([
+      [2, ['x', 'y', 'z']],
+      [3, ['x', 'y', 'z']],
+    ]);
+    for (const id of [1, 2, 3]) expect(cluster.get(id).applied).toEqual(['x', 'y', 'z']);
+  });
+
+  it('refuses all of a batch of proposals or none', () => {
+    const cluster = new TestCluster([1, 2, 3], { config: { maxUncommittedEntriesBytes: 10 } });
+    cluster.elect(1);
+    cluster.isolate(1);
+    const node = cluster.node(1);
+    // The first uncommitted proposal is always taken; the batch after it would pass the limit.
+    cluster.propose(1, 'first');
+    const lastIndex = node.basicStatus().lastIndex;
+    expect(() => node.proposeAll(['123', '456'].map(bytes))).toThrow(/uncommitted/);
+    expect(node.basicStatus().lastIndex).toBe(lastIndex);
+  });
+
   it('requires advance between readies, with the outstanding Ready', () => {
     const cluster = new TestCluster([1, 2, 3]);
     const node = cluster.node(1);

@@ -65,6 +65,16 @@ export class RawNode {
   }
 
   /**
+   * Proposes commands as consecutive entries, all or none (throws `ProposalDroppedError` then).
+   * One proposal of many entries goes to each follower as one append, where proposing them one
+   * by one sends an append (and gets an answer) per entry.
+   */
+  proposeAll(commands: readonly Uint8Array[]): void {
+    const entries = commands.map((data) => ({ type: EntryType.COMMAND, data, index: 0, term: 0 }) as Entry);
+    this.raft.step(this.raft.localMessage(MessageType.PROP, { entries }));
+  }
+
+  /**
    * Proposes a membership change (always through the joint configuration; the leader leaves it
    * on its own). Throws `ConfChangeError` when one is pending or the change does not fit.
    * Followers forward it; the leader checks it again.
