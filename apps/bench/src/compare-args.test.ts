@@ -6,15 +6,15 @@ describe('parseCompareArgs', () => {
   it('fills the defaults', () => {
     expect(parseCompareArgs([])).toEqual({
       kind: 'run',
-      options: { durationS: 10, warmupS: 2, only: undefined, serverMain: undefined, etcdPath: undefined, outDir: 'bench-results', seed: 1, keepData: false, json: false },
+      options: { rounds: 3, durationS: 8, warmupS: 2, only: undefined, serverMain: undefined, etcdPath: undefined, outDir: 'bench-results', seed: 1, keepData: false, json: false },
     });
   });
 
   it('reads every flag', () => {
-    const command = parseCompareArgs(['--duration', '3', '--warmup', '0', '--only', 'etcd', '--server-main', 'x.js', '--etcd', '/bin/etcd', '--out-dir', 'out', '--seed', '9', '--keep-data', '--json']);
+    const command = parseCompareArgs(['--rounds', '5', '--duration', '3', '--warmup', '0', '--only', 'etcd', '--server-main', 'x.js', '--etcd', '/bin/etcd', '--out-dir', 'out', '--seed', '9', '--keep-data', '--json']);
     expect(command).toEqual({
       kind: 'run',
-      options: { durationS: 3, warmupS: 0, only: 'etcd', serverMain: 'x.js', etcdPath: '/bin/etcd', outDir: 'out', seed: 9, keepData: true, json: true },
+      options: { rounds: 5, durationS: 3, warmupS: 0, only: 'etcd', serverMain: 'x.js', etcdPath: '/bin/etcd', outDir: 'out', seed: 9, keepData: true, json: true },
     });
   });
 
@@ -23,5 +23,13 @@ describe('parseCompareArgs', () => {
     expect(() => parseCompareArgs(['--duration', '0'])).toThrow(/--duration must be a number/);
     expect(() => parseCompareArgs(['--out-dir', ' '])).toThrow(/--out-dir/);
     expect(() => parseCompareArgs(['--clients', '5'])).toThrow(UsageError);
+  });
+
+  it('takes a whole number of rounds, at least one', () => {
+    expect(parseCompareArgs(['--rounds', '1'])).toMatchObject({ options: { rounds: 1 } });
+    expect(parseCompareArgs(['--rounds', '100'])).toMatchObject({ options: { rounds: 100 } });
+    for (const bad of ['0', '-1', '2.5', 'three', '', '101']) {
+      expect(() => parseCompareArgs([`--rounds=${bad}`])).toThrow(new UsageError(`--rounds must be an integer in [1, 100], got '${bad}'`));
+    }
   });
 });

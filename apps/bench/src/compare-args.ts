@@ -6,7 +6,9 @@ import { TARGET_KINDS } from './load-spec.js';
 import { UsageError } from './usage-error.js';
 
 export const COMPARE_USAGE = `usage: pnpm bench:compare -- [flags]
-  --duration S          measured seconds per workload (default 10)
+  --rounds N            run the whole plan N times, each system fresh each round, in rotated
+                        order; the table shows medians over rounds (default 3)
+  --duration S          measured seconds per workload (default 8)
   --warmup S            unmeasured seconds before each workload (default 2)
   --only etcd|flotilla  run one side only
   --server-main PATH    the built Flotilla server (default apps/server/dist/main.js)
@@ -16,7 +18,10 @@ export const COMPARE_USAGE = `usage: pnpm bench:compare -- [flags]
   --keep-data           keep the servers' temp data dirs and logs
   --json                print the JSON result on stdout instead of the table`;
 
+const MAX_ROUNDS = 100;
+
 export interface CompareOptions {
+  readonly rounds: number;
   readonly durationS: number;
   readonly warmupS: number;
   readonly only: TargetKind | undefined;
@@ -38,6 +43,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareCommand {
       strict: true,
       allowPositionals: false,
       options: {
+        rounds: { type: 'string' },
         duration: { type: 'string' },
         warmup: { type: 'string' },
         only: { type: 'string' },
@@ -59,7 +65,8 @@ export function parseCompareArgs(argv: readonly string[]): CompareCommand {
   return {
     kind: 'run',
     options: {
-      durationS: parseNumberFlag('duration', flags.duration ?? '10', 0.1, 3600),
+      rounds: parseIntegerFlag('rounds', flags.rounds ?? '3', 1, MAX_ROUNDS),
+      durationS: parseNumberFlag('duration', flags.duration ?? '8', 0.1, 3600),
       warmupS: parseNumberFlag('warmup', flags.warmup ?? '2', 0, 3600),
       only: flags.only === undefined ? undefined : parseChoiceFlag('only', flags.only, TARGET_KINDS),
       serverMain: flags['server-main'],

@@ -1,0 +1,52 @@
+// The systems compare sets side by side, and how each is started; found before anything
+// starts, so a missing binary is reported up front rather than halfway through a run.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ChildGroup } from './child-group.js';
+import type { CompareOptions } from './compare-args.js';
+import { startEtcdCluster, startFlotillaCluster } from './compare-clusters.js';
+import { findOnPath } from './find-on-path.js';
+import { DEFAULT_SERVER_MAIN } from './flotilla-command.js';
+import type { TargetKind } from './load-spec.js';
+import type { RunningCluster } from './local-cluster.js';
+import { UsageError } from './usage-error.js';
+
+export const BASELINE_ID = 'etcd';
+const FLOTILLA_SHARD_COUNTS = [1, 12];
+
+export interface SystemPlan {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: TargetKind;
+  /** Why it cannot run, found before anything starts. */
+  readonly unavailable: string | undefined;
+  readonly start: (group: ChildGroup, baseDir: string) => Promise<RunningCluster>;
+}
+
+export function planSystems(options: CompareOptions): SystemPlan[] {
+  const plans: SystemPlan[] = [];
+  if (options.only !== 'flotilla') {
+    const etcdPath = options.etcdPath ?? findOnPath('etcd');
+    if (options.only === 'etcd' && etcdPath === undefined) throw new UsageError('--only etcd, but there is no etcd on PATH (or give --etcd PATH)');
+    plans.push({
+      id: BASELINE_ID,
+      label: 'etcd',
+      kind: 'etcd',
+      unavailable: etcdPath === undefined ? 'no etcd on PATH' : undefined,
+      start: (group, baseDir) => startEtcdCluster(group, baseDir, etcdPath ?? 'etcd'),
+    });
+  }
+  if (options.only !== 'etcd') {
+    const serverMain = resolve(options.serverMain ?? DEFAULT_SERVER_MAIN);
+    for (const shards of FLOTILLA_SHARD_COUNTS) {
+      plans.push({
+        id: `flotilla-${shards}`,
+        label: `F×${shards}`,
+        kind: 'flotilla',
+        unavailable: existsSync(serverMain) ? undefined : `${serverMain} not found (build apps/server first)`,
+        start: (group, baseDir) => startFlotillaCluster(group, baseDir, serverMain, shards),
+      });
+    }
+  }
+  return plans;
+}

@@ -1,0 +1,112 @@
+// Runs the compare plan round after round. Each round starts every system afresh (new
+// cluster, new data dirs) in a rotated order, with the page cache flushed around each cluster,
+// so that neither a slow disk phase nor the previous system's writeback lands on one system only.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildGroup } from './child-group.js';
+import type { CompareOptions } from './compare-args.js';
+import type { SystemPlan } from './compare-plan.js';
+import { remainingRunS } from './expected-run-time.js';
+import { formatDurationS } from './format.js';
+import type { RunningCluster } from './local-cluster.js';
+import type { PageCacheFlusher } from './page-cache-flusher.js';
+import { createProgressPrinter } from './progress.js';
+import { rotatedOrder } from './round-order.js';
+import { runLoad } from './run-load.js';
+import { summarizeRun } from './run-summary.js';
+import type { RunSummary } from './run-summary.js';
+import { COMPARE_WORKLOADS, preloadSpec, workloadSpec } from './workloads.js';
+
+/** One system's part in one round. */
+export interface SystemTurn {
+  readonly systemId: string;
+  readonly status: 'ran' | 'failed';
+  /** Why it failed. */
+  readonly note: string | undefined;
+  /** By workload name. */
+  readonly runs: ReadonlyMap<string, RunSummary>;
+}
+
+export interface CompareRound {
+  /** From 1. */
+  readonly round: number;
+  /** In the order they ran. */
+  readonly turns: readonly SystemTurn[];
+}
+
+export interface RoundsContext {
+  readonly group: ChildGroup;
+  /** Data dirs to remove if the run is interrupted. */
+  readonly tempDirs: Set<string>;
+  readonly flusher: PageCacheFlusher;
+}
+
+async function runWorkloads(plan: SystemPlan, cluster: RunningCluster, options: CompareOptions, label: string): Promise<Map<string, RunSummary>> {
+  const runs = new Map<string, RunSummary>();
+  const shape = { target: plan.kind, endpoints: cluster.endpoints, seed: options.seed };
+  let preloaded = false;
+  for (const workload of COMPARE_WORKLOADS) {
+    if (workload.readsPreloadedKeys && !preloaded) {
+      const preload = await runLoad(preloadSpec(shape));
+      const failed = preload.writes.errorCount;
+      if (failed > 0) process.stderr.write(`${label}: ${failed} preload puts failed; reads of those keys will count as not found\n`);
+      preloaded = true;
+    }
+    const progress = createProgressPrinter(`${label} ${workload.name}`);
+    const run = await runLoad(workloadSpec(workload, shape, options.durationS, options.warmupS), {
+      onProgress: (sample) => progress.update(sample),
+      progressIntervalMs: progress.intervalMs,
+    });
+    progress.finish();
+    runs.set(workload.name, summarizeRun(run));
+  }
+  return runs;
+}
+
+async function runTurn(plan: SystemPlan, round: number, options: CompareOptions, context: RoundsContext): Promise<SystemTurn> {
+  const label = `${plan.label} round ${round}/${options.rounds}`;
+  const baseDir = mkdtempSync(join(tmpdir(), `bench-${plan.id}-r${round}-`));
+  context.tempDirs.add(baseDir);
+  await context.flusher.flush();
+  process.stderr.write(`${label}: starting 3 members (data and logs in ${baseDir})\n`);
+  let cluster: RunningCluster;
+  try {
+    cluster = await plan.start(context.group, baseDir);
+  } catch (error) {
+    // Keep the logs of a cluster that would not start: they are the explanation.
+    context.tempDirs.delete(baseDir);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${label}: failed to start: ${message}\n`);
+    await context.flusher.flush();
+    return { systemId: plan.id, status: 'failed', note: `did not start (logs in ${baseDir})`, runs: new Map() };
+  }
+  let runs: Map<string, RunSummary>;
+  try {
+    runs = await runWorkloads(plan, cluster, options, label);
+  } finally {
+    await cluster.stop();
+  }
+  if (!options.keepData) {
+    rmSync(baseDir, { recursive: true, force: true });
+    context.tempDirs.delete(baseDir);
+  }
+  // After the removal, so the flush also covers the deletion's own metadata writes.
+  await context.flusher.flush();
+  return { systemId: plan.id, status: 'ran', note: undefined, runs };
+}
+
+/** `plans`: the systems that can run; each takes a turn in every round. */
+export async function runRounds(plans: readonly SystemPlan[], options: CompareOptions, context: RoundsContext): Promise<CompareRound[]> {
+  const rounds: CompareRound[] = [];
+  const startedMs = performance.now();
+  for (let index = 0; index < options.rounds; index += 1) {
+    const turns: SystemTurn[] = [];
+    for (const plan of rotatedOrder(plans, index)) turns.push(await runTurn(plan, index + 1, options, context));
+    rounds.push({ round: index + 1, turns });
+    const elapsedS = (performance.now() - startedMs) / 1000;
+    const leftS = remainingRunS(elapsedS, index + 1, options.rounds);
+    process.stderr.write(`round ${index + 1}/${options.rounds} done after ${formatDurationS(elapsedS)}${leftS > 0 ? `; about ${formatDurationS(leftS)} to go` : ''}\n`);
+  }
+  return rounds;
+}
