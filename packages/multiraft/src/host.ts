@@ -1,5 +1,5 @@
 import { EntryType, InvalidRequestError, MessageType, NO_NODE, ProposalDroppedError, Role } from '@flotilla/raft';
-import type { Entry, GroupId, HardState, Message, NodeId, Ready } from '@flotilla/raft';
+import type { Entry, GroupId, HardState, Message, NodeId, Ready, SnapshotMeta } from '@flotilla/raft';
 import type { ApplyResult } from '@flotilla/kv';
 import type { NodeStore, WriteBatch } from '@flotilla/storage';
 import type { Transport } from '@flotilla/transport';
@@ -198,7 +198,7 @@ export class MultiRaftHost {
       return;
     }
 
-    await this.persist(work);
+    await this.persist(work, () => this.applyLogged(work));
     const settlements: Settlement[] = [];
     for (const { replica, ready } of work) {
       this.outbox.add(ready.messages);
@@ -340,19 +340,46 @@ export class MultiRaftHost {
     }
   }
 
-  private async persist(work: readonly TurnWork[]): Promise<void> {
+  /**
+   * Committed entries logged by an earlier turn are durable already: they are applied and
+   * answered while this turn's write makes the new entries durable (a leader may commit on its
+   * followers' disks before its own; Raft thesis 10.2.1). Their apply writes go with the next turn.
+   */
+  private applyLogged(work: readonly TurnWork[]): void {
+    const settlements: Settlement[] = [];
+    for (const { replica, ready } of work) {
+      if (ready.snapshot !== undefined) continue;
+      const firstNewIndex = ready.entries[0]?.index ?? Number.POSITIVE_INFINITY;
+      const logged = ready.committedEntries.filter((entry) => entry.index < firstNewIndex);
+      if (this.applyCommitted(replica, logged, settlements)) this.carriedThrough.set(replica, replica.appliedIndex);
+    }
+    for (const settle of settlements) settle();
+  }
+
+  private async installReceived(replica: Replica, meta: SnapshotMeta): Promise<void> {
+    // Carried writes of this range must land before the install replaces it, not after.
+    await this.writeCarried();
+    await this.options.snapshots.install(replica, meta, this.options.store);
+  }
+
+  /** Writes the turn's batch; `whileWriting` runs once the write is submitted. */
+  private async persist(work: readonly TurnWork[], whileWriting: () => void): Promise<void> {
     const { store } = this.options;
     let mustSync = false;
     for (const { replica, ready } of work) {
+      const { snapshot } = ready;
+      let installed = false;
       for (const chunk of ready.snapshotChunks) {
         await store.stageSnapshotChunk(replica.group, chunk);
         mustSync = true;
+        // Installed at its last chunk: a chunk of a newer snapshot later in the same Ready
+        // restarts the staging file.
+        if (snapshot !== undefined && !installed && chunk.done && chunk.meta.index === snapshot.index && chunk.meta.term === snapshot.term) {
+          await this.installReceived(replica, snapshot);
+          installed = true;
+        }
       }
-      if (ready.snapshot !== undefined) {
-        // Carried writes of this range must land before the install replaces it, not after.
-        await this.writeCarried();
-        await this.options.snapshots.install(replica, ready.snapshot, this.options.store);
-      }
+      if (snapshot !== undefined && !installed) await this.installReceived(replica, snapshot);
     }
     const { batch: carried, marks } = this.takeCarried();
     const batch = carried ?? store.newBatch();
@@ -374,7 +401,9 @@ export class MultiRaftHost {
         this.durableHardStates.set(replica.group, hardState);
       }
     }
-    if (anything) await store.writeBatch(batch, { sync: mustSync });
+    const written = anything ? store.writeBatch(batch, { sync: mustSync }) : undefined;
+    whileWriting();
+    await written;
     this.carriedWritten(marks);
   }
 
