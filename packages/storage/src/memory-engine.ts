@@ -1,12 +1,52 @@
 // An in-memory KvEngine: one sorted array, replaced (copy-on-write) by every write, so a
-// snapshot is simply the array of the moment. Made for unit tests, not for volume.
+// snapshot is simply the array of the moment. Made for tests and the simulator, not for volume.
 import { compareBytes } from './bytes.js';
 import type { KvEngine, KvEntry, KvOp, KvReader, KvSnapshot } from './engine.js';
 import type { KeyRange } from './keys.js';
+import { SyncGate } from './sync-gate.js';
 
-/** What survives a simulated restart: hand the same disk to a new engine. */
+/**
+ * What survives a restart: hand the same disk to a new engine. Reads see every write at once,
+ * as from a page cache; a synced write makes itself and everything before it durable when its
+ * sync lands, and a power loss (`loseVolatile`) keeps only what is durable.
+ */
 export class MemoryDisk {
-  entries: readonly KvEntry[] = [];
+  #live: readonly KvEntry[] = [];
+  /** Counts writes, so a late-landing sync never takes durability back to an older state. */
+  #liveVersion = 0;
+  #durable: readonly KvEntry[] = [];
+  #durableVersion = 0;
+  #generation = 0;
+
+  constructor(private readonly syncs: SyncGate = new SyncGate()) {}
+
+  get entries(): readonly KvEntry[] {
+    return this.#live;
+  }
+
+  /** Bumped by every power loss: an engine from before it belongs to a dead process. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  write(ops: readonly KvOp[], sync: boolean): Promise<void> {
+    this.#live = applyOps(this.#live, ops);
+    this.#liveVersion++;
+    if (!sync) return Promise.resolve();
+    const covered = this.#live;
+    const version = this.#liveVersion;
+    return this.syncs.request(() => {
+      if (version <= this.#durableVersion) return;
+      this.#durable = covered;
+      this.#durableVersion = version;
+    });
+  }
+
+  loseVolatile(): void {
+    this.#live = this.#durable;
+    this.#durableVersion = this.#liveVersion;
+    this.#generation++;
+  }
 }
 
 function lowerBound(entries: readonly KvEntry[], key: Uint8Array): number {
@@ -67,21 +107,28 @@ class ArrayReader implements KvReader {
 
 export class MemoryEngine extends ArrayReader implements KvEngine {
   #closed = false;
+  readonly #generation: number;
 
   constructor(private readonly disk: MemoryDisk) {
     super(() => {
       this.#checkOpen();
       return disk.entries;
     });
+    this.#generation = disk.generation;
   }
 
   #checkOpen(): void {
     if (this.#closed) throw new Error('memory engine is closed');
+    if (this.#generation !== this.disk.generation) throw new Error('memory engine outlived a power loss of its disk');
   }
 
-  async write(ops: readonly KvOp[], _options: { sync: boolean }): Promise<void> {
-    this.#checkOpen();
-    this.disk.entries = applyOps(this.disk.entries, ops);
+  write(ops: readonly KvOp[], options: { sync: boolean }): Promise<void> {
+    try {
+      this.#checkOpen();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.disk.write(ops, options.sync);
   }
 
   snapshot(): KvSnapshot {

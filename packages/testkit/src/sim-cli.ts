@@ -27,7 +27,7 @@ async function main(): Promise<number> {
   };
   const [single] = args.seeds;
   if (args.trace && single !== undefined) {
-    onOutcome(runSeed(single, args.safetySteps, (line) => console.log(line)));
+    onOutcome(await runSeed(single, args.safetySteps, (line) => console.log(line)));
   } else {
     await runSeedPool(args.seeds, args.safetySteps, args.workers, onOutcome);
   }

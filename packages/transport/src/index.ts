@@ -23,3 +23,8 @@ export { MemoryHub } from './memory-hub.js';
 export type { LinkFaults, MemoryHubOptions } from './memory-hub.js';
 export { MemoryTransport } from './memory-transport.js';
 export type { MemoryTransportOptions } from './memory-transport.js';
+// Building blocks for a transport over another wire (the simulator's network).
+export { checkCallArguments } from './call-arguments.js';
+export { PendingCalls } from './pending-calls.js';
+export { PeerCounterTable } from './peer-counters.js';
+export { UnreachableReporter } from './unreachable-reporter.js';

@@ -2,9 +2,9 @@ import { runSimulation } from '../sim/simulation.js';
 import type { SeedOutcome } from './seed-outcome.js';
 
 /** Runs one seed and turns any error into its outcome; stack traces go with it, for the reader. */
-export function runSeed(seed: number, safetySteps: number, trace?: (line: string) => void): SeedOutcome {
+export async function runSeed(seed: number, safetySteps: number, trace?: (line: string) => void): Promise<SeedOutcome> {
   try {
-    const report = runSimulation({ seed, safetySteps, ...(trace === undefined ? {} : { trace }) });
+    const report = await runSimulation({ seed, safetySteps, ...(trace === undefined ? {} : { trace }) });
     return { seed, undecided: report.linearizability === 'unknown' };
   } catch (error) {
     const cause = (error as { cause?: unknown }).cause;

@@ -16,7 +16,7 @@ export async function runSeedPool(
   onOutcome: (outcome: SeedOutcome) => void,
 ): Promise<void> {
   if (workers <= 1 || seeds.length <= BATCH_SEEDS) {
-    for (const seed of seeds) onOutcome(runSeed(seed, safetySteps));
+    for (const seed of seeds) onOutcome(await runSeed(seed, safetySteps));
     return;
   }
   let next = 0;

@@ -7,6 +7,11 @@ const port = parentPort;
 if (port === null) throw new Error('sim-worker must run as a worker thread');
 const { safetySteps } = workerData as { safetySteps: number };
 port.on('message', (seeds: number[]) => {
-  const outcomes: SeedOutcome[] = seeds.map((seed) => runSeed(seed, safetySteps));
-  port.postMessage(outcomes);
+  void runBatch(seeds).then((outcomes) => port.postMessage(outcomes));
 });
+
+async function runBatch(seeds: readonly number[]): Promise<SeedOutcome[]> {
+  const outcomes: SeedOutcome[] = [];
+  for (const seed of seeds) outcomes.push(await runSeed(seed, safetySteps));
+  return outcomes;
+}

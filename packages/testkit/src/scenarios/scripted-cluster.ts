@@ -7,12 +7,12 @@ import type { SimRaftSettings } from '../sim/sim-node.js';
 import { encodeCommand } from '../statemachine/kv-command.js';
 
 /**
- * A cluster for hand-written scenarios: reliable one-step network, immediate syncs, and (by
+ * A cluster for hand-written scenarios: reliable one-step network, syncs that land at once, and (by
  * default) no clock, so that elections happen exactly when the script campaigns. The safety
  * checker still watches every step.
  */
-export function scriptedCluster(voters: number, settings: Partial<SimRaftSettings> = {}, seed = 1): Cluster {
-  const cluster = new Cluster({
+export async function scriptedCluster(voters: number, settings: Partial<SimRaftSettings> = {}, seed = 1): Promise<Cluster> {
+  const cluster = await Cluster.create({
     random: new Xoshiro128(seed),
     voters,
     settings: { ...DEFAULT_RAFT_SETTINGS, preVote: false, checkQuorum: false, ...settings },
@@ -29,10 +29,10 @@ export const n = nodeId;
  * Campaigns `id` until it leads. A node behind in term loses its first campaign and learns the
  * term from the refusals, as in the paper's Figure 8 (c), so it may take a few attempts.
  */
-export function elect(cluster: Cluster, id: NodeId, attempts = 3): void {
+export async function elect(cluster: Cluster, id: NodeId, attempts = 3): Promise<void> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     cluster.node(id).raw().campaign();
-    if (cluster.runUntil(() => isLeader(cluster, id), 10)) return;
+    if (await cluster.runUntil(() => isLeader(cluster, id), 10)) return;
   }
   throw new Error(`node ${id} did not win an election in ${attempts} attempts`);
 }
@@ -51,9 +51,9 @@ export function proposePut(cluster: Cluster, id: NodeId, key: string, value: str
 }
 
 /** Steps until every given node has applied at least `index`. */
-export function settle(cluster: Cluster, ids: readonly NodeId[], index: number, maxSteps = 100): void {
+export async function settle(cluster: Cluster, ids: readonly NodeId[], index: number, maxSteps = 100): Promise<void> {
   const done = (): boolean => ids.every((id) => cluster.node(id).applied >= index);
-  if (!cluster.runUntil(done, maxSteps)) {
+  if (!(await cluster.runUntil(done, maxSteps))) {
     const applied = ids.map((id) => `${id}:${cluster.node(id).applied}`).join(' ');
     throw new Error(`nodes did not apply ${index} within ${maxSteps} steps (applied ${applied})`);
   }

@@ -1,5 +1,5 @@
 import { nodeId, Role } from '@flotilla/raft';
-import type { ConfState, Message, NodeId } from '@flotilla/raft';
+import type { ConfState, NodeId } from '@flotilla/raft';
 import { SafetyChecker } from '../invariants/safety-checker.js';
 import type { Xoshiro128 } from '../random/xoshiro128.js';
 import { Hash53 } from '../util/hash53.js';
@@ -20,7 +20,7 @@ export interface ClusterOptions {
   readonly voters: number;
   readonly settings: SimRaftSettings;
   readonly network: NetworkProfile;
-  /** A Ready's sync lands 0..this many steps after it is written. */
+  /** A Ready's sync lands 0..this many steps after it is asked for. */
   readonly syncDelayStepsMax: number;
   readonly trace?: (line: string) => void;
 }
@@ -34,12 +34,14 @@ export const DEFAULT_RAFT_SETTINGS: SimRaftSettings = {
   maxMessageBytes: 512,
 };
 
-/** How many Ready turns one node may take in one step: enough to finish a sync and take the next Ready. */
+/** How many Ready turns one node may take in one step: enough to land a sync and take the next Ready. */
 const READY_TURNS_PER_STEP = 4;
 
 /**
- * N simulated nodes on one simulated network, driven in discrete steps: deliver due messages,
- * tick clocks, run Ready cycles, check safety. Faults and workloads act on it from outside.
+ * N simulated nodes on one simulated network, driven in discrete steps: deliver due frames,
+ * tick clocks, run Ready cycles (awaiting each node's store until it is done or waits for a
+ * sync), check safety. Faults and workloads act on it from outside, between steps. Everything
+ * asynchronous settles in microtasks without timers, so a seed replays exactly.
  */
 export class Cluster implements RequestTarget {
   readonly checker = new SafetyChecker();
@@ -49,31 +51,41 @@ export class Cluster implements RequestTarget {
   /** Removed from the group and stopped for good. */
   readonly retired = new Set<NodeId>();
   readonly bootstrapConf: ConfState;
-  nowStep = 0;
   ticking = true;
   skipTickProbability = 0;
-  reportUnreachableProbability = 0;
   syncDelayStepsMax: number;
   clientSink: ClientSink | undefined;
   private readonly random: Xoshiro128;
   private readonly traceHash = new Hash53();
   private nextNodeId: number;
 
-  constructor(private readonly options: ClusterOptions) {
+  private constructor(private readonly options: ClusterOptions) {
     this.random = options.random.fork();
     this.network = new SimNetwork(options.random.fork(), options.network);
     this.syncDelayStepsMax = options.syncDelayStepsMax;
     const voters = Array.from({ length: options.voters }, (_, index) => nodeId(index + 1));
     this.bootstrapConf = { voters, votersOutgoing: [], learners: [], learnersNext: [] };
     this.nextNodeId = options.voters + 1;
-    for (const id of voters) this.createNode(id, true).start();
+  }
+
+  /** A cluster whose founding voters are up. */
+  static async create(options: ClusterOptions): Promise<Cluster> {
+    const cluster = new Cluster(options);
+    for (const id of cluster.bootstrapConf.voters) cluster.createNode(id, true);
+    for (const id of cluster.bootstrapConf.voters) await cluster.node(id).start();
+    return cluster;
+  }
+
+  get nowStep(): number {
+    return this.network.nowStep;
   }
 
   private createNode(id: NodeId, founding: boolean): SimNode {
     const node = new SimNode(id, founding ? this.bootstrapConf : undefined, this.options.random.fork(), this.options.settings, {
       checker: this.checker,
+      network: this.network,
+      nodeIds: () => [...this.nodes.keys()],
       counters: this.counters,
-      send: (message) => this.send(message),
       writeCompleted: (...args) => this.clientSink?.completeWrite(...args),
       readCompleted: (...args) => this.clientSink?.completeRead(...args),
       trace: (text) => this.trace(text),
@@ -83,9 +95,11 @@ export class Cluster implements RequestTarget {
   }
 
   /** A fresh, empty node for a later membership change: it waits for the leader's snapshot. */
-  addNode(): SimNode {
+  async addNode(): Promise<SimNode> {
     const node = this.createNode(nodeId(this.nextNodeId++), false);
-    node.start();
+    const ids = [...this.nodes.keys()];
+    for (const other of this.runningNodes()) other.knowPeers(ids);
+    await node.start();
     return node;
   }
 
@@ -99,26 +113,18 @@ export class Cluster implements RequestTarget {
     if (this.options.trace !== undefined) this.options.trace(`[${this.nowStep}] ${text()}`);
   }
 
-  private send(message: Message): void {
-    const delivered = this.network.send(message, this.nowStep);
-    if (!delivered && this.random.chance(this.reportUnreachableProbability)) {
-      const sender = this.nodes.get(message.from);
-      if (sender?.isRunning === true) sender.reportUnreachable(message.to);
-    }
-  }
-
   runningNodes(): SimNode[] {
     return [...this.nodes.values()].filter((node) => node.isRunning);
   }
 
+  /** Power loss on one node: a sync in flight landed or not, a coin decides. */
   crash(id: NodeId): void {
-    this.node(id).crash();
-    this.network.dropFor(id);
+    this.node(id).crash(() => this.random.chance(0.5));
   }
 
-  restart(id: NodeId): void {
+  async restart(id: NodeId): Promise<void> {
     if (this.retired.has(id)) throw new Error(`node ${id} was removed from the group`);
-    this.node(id).start();
+    await this.node(id).start();
   }
 
   /** A node removed from the group is shut down by its host for good. */
@@ -132,31 +138,30 @@ export class Cluster implements RequestTarget {
   leader(): SimNode | undefined {
     let best: { node: SimNode; term: number } | undefined;
     for (const node of this.runningNodes()) {
-      const { hardState, softState } = node.status();
-      if (softState.role === Role.LEADER && (best === undefined || hardState.term > best.term)) best = { node, term: hardState.term };
+      const { term, role } = node.raw().basicStatus();
+      if (role === Role.LEADER && (best === undefined || term > best.term)) best = { node, term };
     }
     return best?.node;
   }
 
   /** One step of simulated time. */
-  step(): void {
-    this.nowStep++;
-    for (const message of this.network.takeDue(this.nowStep)) {
-      const target = this.nodes.get(message.to);
-      if (target?.isRunning === true) target.step(message);
-    }
+  async step(): Promise<void> {
+    this.network.advance();
+    for (const node of this.runningNodes()) node.reportUnreachablePeers();
     const order = this.shuffledRunning();
     if (this.ticking) {
       for (const node of order) if (!this.random.chance(this.skipTickProbability)) node.tick();
     }
-    this.processReadies(order);
+    await this.processReadies(order);
     this.checkStep();
   }
 
-  private processReadies(order: readonly SimNode[]): void {
+  private async processReadies(order: readonly SimNode[]): Promise<void> {
     for (const node of order) {
-      for (let turn = 0; turn < READY_TURNS_PER_STEP && node.isRunning; turn++) {
-        if (!node.processReady(this.nowStep, this.random.between(0, this.syncDelayStepsMax))) break;
+      // Asked first, and awaited only when the store was involved: most turns cost no await.
+      for (let turn = 0; turn < READY_TURNS_PER_STEP && node.hasWork(this.nowStep); turn++) {
+        const storeWork = node.processReady(this.nowStep, this.random.between(0, this.syncDelayStepsMax));
+        if (storeWork !== undefined) await storeWork;
       }
     }
   }
@@ -174,25 +179,26 @@ export class Cluster implements RequestTarget {
   private checkStep(): void {
     this.traceHash.updateNumber(this.nowStep);
     for (const node of this.runningNodes()) {
-      const { hardState, softState, applied, lastIndex } = node.status();
-      this.checker.onStatus(node.id, hardState.term, softState.role);
-      this.traceHash.updateNumber(node.id).updateNumber(hardState.term).updateNumber(softState.role);
-      this.traceHash.updateNumber(hardState.commit).updateNumber(applied).updateNumber(lastIndex);
+      // The basic status: the full one lists every follower's progress, which this does not need.
+      const { term, role, commit, applied, lastIndex } = node.raw().basicStatus();
+      this.checker.onStatus(node.id, term, role);
+      this.traceHash.updateNumber(node.id).updateNumber(term).updateNumber(role);
+      this.traceHash.updateNumber(commit).updateNumber(applied).updateNumber(lastIndex);
     }
     this.traceHash.updateNumber(this.network.counters.delivered);
   }
 
   /** Steps until `done` holds; false if `maxSteps` pass first. */
-  runUntil(done: () => boolean, maxSteps: number): boolean {
+  async runUntil(done: () => boolean, maxSteps: number): Promise<boolean> {
     for (let i = 0; i < maxSteps; i++) {
       if (done()) return true;
-      this.step();
+      await this.step();
     }
     return done();
   }
 
-  run(steps: number): void {
-    for (let i = 0; i < steps; i++) this.step();
+  async run(steps: number): Promise<void> {
+    for (let i = 0; i < steps; i++) await this.step();
   }
 
   get fingerprint(): number {
@@ -206,7 +212,7 @@ export class Cluster implements RequestTarget {
   submit(id: NodeId, request: ClientRequest): SubmitResult {
     const node = this.nodes.get(id);
     if (node?.isRunning !== true) return { accepted: false, leaderHint: undefined };
-    const leader = node.status().softState.leader;
+    const { leader } = node.raw().basicStatus();
     try {
       node.submit(request);
       return { accepted: true };

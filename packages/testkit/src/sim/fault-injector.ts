@@ -3,7 +3,7 @@ import type { Xoshiro128 } from '../random/xoshiro128.js';
 import type { Cluster } from './cluster.js';
 import type { FaultProfile } from './fault-profile.js';
 
-/** Random crashes, restarts, partitions, heals, compactions and state machine flushes. */
+/** Random crashes (power losses), restarts, partitions, heals, compactions and state machine flushes. */
 export class FaultInjector {
   /** Crashed nodes and the step at which they come back. */
   private readonly restartAt = new Map<NodeId, number>();
@@ -14,13 +14,13 @@ export class FaultInjector {
     private readonly profile: FaultProfile,
   ) {}
 
-  step(): void {
+  async step(): Promise<void> {
     const { cluster, random, profile } = this;
     const now = cluster.nowStep;
     for (const [id, at] of this.restartAt) {
       if (at > now) continue;
       this.restartAt.delete(id);
-      if (!cluster.retired.has(id)) cluster.restart(id);
+      if (!cluster.retired.has(id)) await cluster.restart(id);
     }
     const running = cluster.runningNodes();
     if (running.length > 0 && random.chance(profile.crashProbability)) {
@@ -34,8 +34,8 @@ export class FaultInjector {
       cluster.trace(() => 'heal all partitions');
     }
     for (const node of cluster.runningNodes()) {
-      if (random.chance(profile.compactProbability)) node.takeSnapshot(random.between(0, node.applied));
-      if (random.chance(profile.flushStateMachineProbability)) node.flushStateMachine();
+      if (random.chance(profile.compactProbability)) node.requestSnapshot(random.between(0, node.applied));
+      if (random.chance(profile.flushStateMachineProbability)) node.requestFlush();
     }
   }
 
@@ -63,9 +63,9 @@ export class FaultInjector {
   }
 
   /** Every crashed, not retired node comes back now (the liveness phase). */
-  restartAll(): void {
+  async restartAll(): Promise<void> {
     for (const id of this.restartAt.keys()) {
-      if (!this.cluster.retired.has(id)) this.cluster.restart(id);
+      if (!this.cluster.retired.has(id)) await this.cluster.restart(id);
     }
     this.restartAt.clear();
   }

@@ -17,10 +17,8 @@ export interface FaultProfile {
   readonly compactProbability: number;
   /** Per step, the chance that a membership change is attempted. */
   readonly membershipChangeProbability: number;
-  /** Per step, the chance that a node flushes its applied state machine to disk. */
+  /** Per step and node, the chance that its next synced write carries its applied state machine. */
   readonly flushStateMachineProbability: number;
-  /** Per dropped message, the chance that the sender is told the peer was unreachable. */
-  readonly reportUnreachableProbability: number;
   /** Per step and node, the chance that its clock skips a tick (clock drift). */
   readonly skipTickProbability: number;
   /** Per step, the chance of a leadership transfer request. */
@@ -37,7 +35,7 @@ export function drawFaultProfile(random: Xoshiro128): FaultProfile {
       duplicateProbability: random.pick([0, 0.01, 0.05]),
       longDelayProbability: random.pick([0, 0.005, 0.02]),
       longDelayStepsMax: random.between(latencyMaxSteps, 150),
-      maxInflightMessages: 5_000,
+      reportUnreachableProbability: random.pick([0, 0.2]),
     },
     crashProbability: random.pick([0, 0.002, 0.005, 0.01]),
     restartDelayStepsMax: random.between(5, 60),
@@ -47,7 +45,6 @@ export function drawFaultProfile(random: Xoshiro128): FaultProfile {
     compactProbability: random.pick([0.005, 0.02, 0.05]),
     membershipChangeProbability: random.pick([0, 0.005, 0.01]),
     flushStateMachineProbability: random.pick([0.05, 0.3, 1]),
-    reportUnreachableProbability: random.pick([0, 0.2]),
     skipTickProbability: random.pick([0, 0.1]),
     transferLeaderProbability: random.pick([0, 0.002]),
   };

@@ -35,12 +35,12 @@ export class MembershipDriver {
   }
 
   /** Attempts one change through the current leader; refusals (a change pending, no leader) are normal. */
-  proposeRandomChange(): void {
+  async proposeRandomChange(): Promise<void> {
     const leader = this.cluster.leader();
     if (leader === undefined) return;
     const conf = leader.conf();
     if (conf.votersOutgoing.length > 0) return;
-    const changes = this.drawChanges(conf.voters, conf.learners);
+    const changes = await this.drawChanges(conf.voters, conf.learners);
     if (changes.length === 0) return;
     const change: ConfChange = { changes };
     try {
@@ -53,11 +53,11 @@ export class MembershipDriver {
     }
   }
 
-  private drawChanges(voters: readonly NodeId[], learners: readonly NodeId[]): ConfChangeSingle[] {
+  private async drawChanges(voters: readonly NodeId[], learners: readonly NodeId[]): Promise<ConfChangeSingle[]> {
     const canGrow = voters.length + learners.length < this.limits.maxMembers;
     const canShrink = voters.length > this.limits.minVoters;
-    const options: (() => ConfChangeSingle[])[] = [];
-    if (canGrow) options.push(() => [{ kind: ConfChangeKind.ADD_LEARNER, node: this.spareNode().id }]);
+    const options: (() => ConfChangeSingle[] | Promise<ConfChangeSingle[]>)[] = [];
+    if (canGrow) options.push(async () => [{ kind: ConfChangeKind.ADD_LEARNER, node: (await this.spareNode()).id }]);
     if (learners.length > 0) {
       options.push(() => [{ kind: ConfChangeKind.ADD_VOTER, node: this.random.pick(learners) }]);
       options.push(() => [{ kind: ConfChangeKind.REMOVE_NODE, node: this.random.pick(learners) }]);
@@ -77,7 +77,7 @@ export class MembershipDriver {
   }
 
   /** A running node no proposal has named yet, or a brand-new one. */
-  private spareNode(): SimNode {
+  private async spareNode(): Promise<SimNode> {
     const spare = this.cluster.runningNodes().find((node) => !this.named.has(node.id));
     return spare ?? this.cluster.addNode();
   }

@@ -1,18 +1,23 @@
 import type { Message, NodeId } from '@flotilla/raft';
+import type { Scheduler } from '@flotilla/transport';
 import type { Xoshiro128 } from '../random/xoshiro128.js';
+import type { Frame } from './frame.js';
 import { LinkFaults } from './link-faults.js';
 
-/** How unreliable the network is; all probabilities are per message. */
+/** How unreliable the network is; all probabilities are per frame. */
 export interface NetworkProfile {
   readonly latencyMinSteps: number;
   readonly latencyMaxSteps: number;
   readonly dropProbability: number;
   readonly duplicateProbability: number;
-  /** A few messages are held back far longer: stale messages arriving terms later find the bugs. */
+  /** A few frames are held back far longer: stale messages arriving terms later find the bugs. */
   readonly longDelayProbability: number;
   readonly longDelayStepsMax: number;
-  /** Bounded buffers: beyond this many messages in flight, new ones are dropped. */
-  readonly maxInflightMessages: number;
+  /**
+   * When a link is down (cut, or the peer is not running), the chance that a sender notices
+   * (a refused connection, reported unreachable) rather than losing its frame silently.
+   */
+  readonly reportUnreachableProbability: number;
 }
 
 export const RELIABLE_NETWORK: NetworkProfile = {
@@ -22,16 +27,35 @@ export const RELIABLE_NETWORK: NetworkProfile = {
   duplicateProbability: 0,
   longDelayProbability: 0,
   longDelayStepsMax: 0,
-  maxInflightMessages: 100_000,
+  reportUnreachableProbability: 1,
 };
 
-interface InFlight {
-  readonly message: Message;
-  readonly deliverAtStep: number;
-  /** Send order, to break ties between messages due at the same step deterministically. */
-  readonly sequence: number;
+/** A transport's side of the wire. */
+export interface NetworkEndpoint {
+  receive(frame: Frame): void;
+  /** `peer` left the network (closed or crashed), and this endpoint noticed. */
+  lost(peer: NodeId): void;
 }
 
+/** Put on the wire; lost silently (still on the wire for the sender); refused, and the sender knows. */
+export type TransmitOutcome = 'sent' | 'lost' | 'refused';
+
+interface InFlight {
+  readonly frame: Frame;
+  readonly deliverAtStep: number;
+  /** Send order, to break ties between frames due at the same step deterministically. */
+  readonly sequence: number;
+  /** Frees the sender's queue slot when the frame leaves the wire; absent on a duplicate. */
+  readonly settled: (() => void) | undefined;
+}
+
+interface Timer {
+  readonly atStep: number;
+  readonly sequence: number;
+  readonly run: () => void;
+}
+
+/** Counted in Raft messages, so that runs of different framing compare. */
 export interface NetworkCounters {
   sent: number;
   delivered: number;
@@ -39,9 +63,13 @@ export interface NetworkCounters {
   duplicated: number;
 }
 
+const byStepThenSequence = (a: { atStep: number; sequence: number }, b: { atStep: number; sequence: number }): number =>
+  a.atStep - b.atStep || a.sequence - b.sequence;
+
 /**
- * A message network that delays each message by a random number of steps (so messages
- * reorder), drops, duplicates, and refuses cut links both at send and at delivery time.
+ * The wire between simulated transports, in discrete steps: each frame is delayed by a random
+ * number of steps (so frames reorder), dropped, duplicated, or refused on a cut link both at
+ * send and at delivery time. Time is the network's step count, so call deadlines run on it too.
  */
 export class SimNetwork {
   readonly links = new LinkFaults();
@@ -51,72 +79,132 @@ export class SimNetwork {
    * it, or undefined to drop it.
    */
   intercept: ((message: Message) => Message | undefined) | undefined;
+  /** Timers in steps behind the transports' millisecond deadlines. */
+  readonly scheduler: Scheduler = { after: (delayMs, run) => this.after(delayMs, run) };
+  private readonly endpoints = new Map<NodeId, NetworkEndpoint>();
   private inflight: InFlight[] = [];
+  private timers: Timer[] = [];
   private nextSequence = 0;
+  private step = 0;
 
   constructor(
     private readonly random: Xoshiro128,
     public profile: NetworkProfile,
+    /** How many milliseconds of a transport's deadline one step stands for. */
+    readonly msPerStep = 1,
   ) {
     if (profile.latencyMinSteps < 0 || profile.latencyMaxSteps < profile.latencyMinSteps) {
       throw new RangeError(`bad latency range [${profile.latencyMinSteps}, ${profile.latencyMaxSteps}]`);
     }
+    if (!(msPerStep > 0)) throw new RangeError(`msPerStep must be positive, got ${msPerStep}`);
   }
 
-  /** Returns false when the message is lost at once (a cut link or a random drop). */
-  send(original: Message, nowStep: number): boolean {
-    this.counters.sent++;
-    const message = this.intercept === undefined ? original : this.intercept(original);
-    if (message === undefined || this.links.isCut(message.from, message.to) || this.random.chance(this.profile.dropProbability)) {
-      this.counters.dropped++;
+  get nowStep(): number {
+    return this.step;
+  }
+
+  attach(node: NodeId, endpoint: NetworkEndpoint): void {
+    if (this.endpoints.has(node)) throw new Error(`node ${node} is already on the network`);
+    this.endpoints.set(node, endpoint);
+  }
+
+  /** The node left: frames still travelling to it are lost, and peers that notice are told. */
+  detach(node: NodeId): void {
+    if (!this.endpoints.delete(node)) return;
+    this.inflight = this.inflight.filter((item) => {
+      if (item.frame.to !== node) return true;
+      this.lose(item);
       return false;
+    });
+    for (const endpoint of [...this.endpoints.values()]) {
+      if (this.random.chance(this.profile.reportUnreachableProbability)) endpoint.lost(node);
     }
-    this.enqueue(message, nowStep);
-    if (this.random.chance(this.profile.duplicateProbability)) {
-      this.counters.duplicated++;
-      this.enqueue(message, nowStep);
-    }
-    return true;
   }
 
-  private enqueue(message: Message, nowStep: number): void {
-    if (this.inflight.length >= this.profile.maxInflightMessages) {
-      this.counters.dropped++;
-      return;
+  canReach(from: NodeId, to: NodeId): boolean {
+    return this.endpoints.has(to) && !this.links.isCut(from, to);
+  }
+
+  /** The messages a scripted scenario lets through, as it altered them. */
+  intercepted(messages: readonly Message[]): readonly Message[] {
+    const intercept = this.intercept;
+    if (intercept === undefined) return messages;
+    const kept: Message[] = [];
+    for (const message of messages) {
+      const altered = intercept(message);
+      if (altered === undefined) this.counters.dropped++;
+      else kept.push(altered);
     }
+    return kept;
+  }
+
+  /** `settled` runs when a sent frame leaves the wire, delivered or not. */
+  transmit(frame: Frame, settled: () => void): TransmitOutcome {
+    const messages = messageCount(frame);
+    this.counters.sent += messages;
+    if (!this.canReach(frame.from, frame.to)) {
+      this.counters.dropped += messages;
+      return this.random.chance(this.profile.reportUnreachableProbability) ? 'refused' : 'lost';
+    }
+    if (this.random.chance(this.profile.dropProbability)) {
+      this.counters.dropped += messages;
+      return 'lost';
+    }
+    this.enqueue(frame, settled);
+    if (this.random.chance(this.profile.duplicateProbability)) {
+      this.counters.duplicated += messages;
+      this.enqueue(frame, undefined);
+    }
+    return 'sent';
+  }
+
+  private enqueue(frame: Frame, settled: (() => void) | undefined): void {
     const latencySteps = this.random.chance(this.profile.longDelayProbability)
       ? this.random.between(this.profile.latencyMaxSteps, this.profile.longDelayStepsMax)
       : this.random.between(this.profile.latencyMinSteps, this.profile.latencyMaxSteps);
-    this.inflight.push({ message, deliverAtStep: nowStep + latencySteps, sequence: this.nextSequence++ });
+    this.inflight.push({ frame, deliverAtStep: this.step + latencySteps, sequence: this.nextSequence++, settled });
   }
 
-  /** Removes and returns the messages due by `nowStep`, in delivery order. */
-  takeDue(nowStep: number): Message[] {
+  private lose(item: InFlight): void {
+    this.counters.dropped += messageCount(item.frame);
+    item.settled?.();
+  }
+
+  /** One step of time: delivers the frames due, in order, then fires the timers due. */
+  advance(): void {
+    this.step++;
     const due: InFlight[] = [];
     const later: InFlight[] = [];
-    for (const item of this.inflight) (item.deliverAtStep <= nowStep ? due : later).push(item);
+    for (const item of this.inflight) (item.deliverAtStep <= this.step ? due : later).push(item);
     this.inflight = later;
     due.sort((a, b) => a.deliverAtStep - b.deliverAtStep || a.sequence - b.sequence);
-    const delivered: Message[] = [];
-    for (const { message } of due) {
-      if (this.links.isCut(message.from, message.to)) {
-        this.counters.dropped++;
-      } else {
-        this.counters.delivered++;
-        delivered.push(message);
+    for (const item of due) {
+      const endpoint = this.endpoints.get(item.frame.to);
+      if (endpoint === undefined || this.links.isCut(item.frame.from, item.frame.to)) {
+        this.lose(item);
+        continue;
       }
+      this.counters.delivered += messageCount(item.frame);
+      item.settled?.();
+      endpoint.receive(item.frame);
     }
-    return delivered;
+    const fired = this.timers.filter((timer) => timer.atStep <= this.step).sort(byStepThenSequence);
+    if (fired.length === 0) return;
+    this.timers = this.timers.filter((timer) => timer.atStep > this.step);
+    for (const timer of fired) timer.run();
   }
 
-  /** Loses everything addressed to a crashed `node`; what it sent before is already on the wire. */
-  dropFor(node: NodeId): void {
-    const before = this.inflight.length;
-    this.inflight = this.inflight.filter(({ message }) => message.to !== node);
-    this.counters.dropped += before - this.inflight.length;
+  private after(delayMs: number, run: () => void): () => void {
+    const timer: Timer = { atStep: this.step + Math.max(1, Math.ceil(delayMs / this.msPerStep)), sequence: this.nextSequence++, run };
+    this.timers.push(timer);
+    return () => {
+      this.timers = this.timers.filter((other) => other !== timer);
+    };
   }
 
   get inflightCount(): number {
     return this.inflight.length;
   }
 }
+
+const messageCount = (frame: Frame): number => (frame.body.kind === 'raft' ? frame.body.messages.length : 0);

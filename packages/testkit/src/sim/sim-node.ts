@@ -1,13 +1,23 @@
-import { applyConfChange, confMembers, EntryType, groupId, MessageType, RawNode } from '@flotilla/raft';
-import type { ConfState, Entry, MemoryLogStorage, Message, NodeId, Ready, RaftStatus } from '@flotilla/raft';
+import { applyConfChange, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, confMembers, EntryType, groupId, MessageType, NO_NODE, RawNode } from '@flotilla/raft';
+import type { ConfState, Entry, HardState, Message, NodeId, Ready, RaftStatus, SnapshotMeta } from '@flotilla/raft';
+import { FULL_HASH_RANGE, MemoryNodeStore, MemoryVolume } from '@flotilla/storage';
+import type { NodeStore, WriteBatch } from '@flotilla/storage';
 import type { SafetyChecker } from '../invariants/safety-checker.js';
 import type { Xoshiro128 } from '../random/xoshiro128.js';
 import { decodeCommand, encodeCommand } from '../statemachine/kv-command.js';
 import { KvStateMachine } from '../statemachine/kv-state-machine.js';
 import type { ClientRequest } from '../workload/client-request.js';
-import { SimDisk } from './sim-disk.js';
+import { SimLog } from './sim-log.js';
+import type { SimNetwork } from './sim-network.js';
+import { SimTransport } from './sim-transport.js';
 
 export const SIM_GROUP = groupId(1);
+/**
+ * The key-value state machine travels whole as the store's opaque state blob (apply state and
+ * snapshots alike) and keeps no user records, so the group's range holds nothing: its state is
+ * a few hundred bytes, and one blob keeps the checker's state hashes exact.
+ */
+const SIM_RANGE = FULL_HASH_RANGE;
 
 /** The core's settings in the simulator: short timeouts, tiny chunks and windows, to provoke edge cases. */
 export interface SimRaftSettings {
@@ -44,10 +54,12 @@ export const emptyCounters = (): SimCounters => ({
   writesAcknowledged: 0,
 });
 
-/** What a node reports to the rest of the simulation. */
+/** What a node shares with the rest of the simulation. */
 export interface NodeEnvironment {
   readonly checker: SafetyChecker;
-  send(message: Message): void;
+  readonly network: SimNetwork;
+  /** Every node of the cluster (this one included): the transport's peers. */
+  nodeIds(): readonly NodeId[];
   writeCompleted(client: number, seq: number, succeeded: boolean, key: string, valueAfter: string | null): void;
   readCompleted(client: number, seq: number, key: string, value: string | null): void;
   readonly counters: SimCounters;
@@ -63,15 +75,29 @@ interface WaitingRead {
   index: number | undefined;
 }
 
-/** The running half of a node: lost on a crash, rebuilt from the disk on restart. */
+/** The running half of a node, the process: lost on a crash, rebuilt from the volume on restart. */
 interface Running {
+  readonly store: NodeStore;
+  readonly transport: SimTransport;
   readonly raw: RawNode;
-  readonly storage: MemoryLogStorage;
+  readonly log: SimLog;
   kv: KvStateMachine;
   applied: number;
+  appliedTerm: number;
   /** The configuration as of `applied`, computed here entry by entry and compared with the core's. */
   conf: ConfState;
-  inflight: { readonly ready: Ready; readonly syncAtStep: number } | undefined;
+  /** The store work of the Ready in flight; the node takes no other Ready and starts no other work meanwhile. */
+  task: Promise<void> | undefined;
+  /** When the sync the task waits for lands; undefined until the task waits for one. */
+  syncLandsAtStep: number | undefined;
+  /** The next Ready's write carries the applied state (the fault injector decides how often). */
+  flushWanted: boolean;
+  /** The applied index of the state last written to the store: an unchanged state is not written again. */
+  appliedWritten: number;
+  /** A snapshot asked for, with the index to compact the log to. */
+  snapshotRequested: { readonly compactIndex: number } | undefined;
+  /** Peers the transport reported unreachable, for the core at the next step. */
+  readonly unreachable: Set<NodeId>;
   readonly waitingWrites: Map<string, { readonly key: string }>;
   readonly waitingReads: Map<string, WaitingRead>;
 }
@@ -79,26 +105,32 @@ interface Running {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const requestKey = (client: number, seq: number): string => `${client}/${seq}`;
+const sameSnapshot = (a: SnapshotMeta, b: SnapshotMeta): boolean => a.index === b.index && a.term === b.term;
+const sameIds = (a: readonly NodeId[], b: readonly NodeId[]): boolean => a.length === b.length && a.every((id, i) => id === b[i]);
+const sameConf = (a: ConfState, b: ConfState): boolean =>
+  sameIds(a.voters, b.voters) && sameIds(a.votersOutgoing, b.votersOutgoing) && sameIds(a.learners, b.learners) && sameIds(a.learnersNext, b.learnersNext);
+const JOINING_HARD_STATE: HardState = { term: 0, vote: NO_NODE, commit: 0 };
 
 /**
- * One simulated replica: a RawNode over a MemoryLogStorage mirroring a `SimDisk`, plus the
- * key-value state machine, driven exactly by the Ready contract with a sync that may lag.
+ * One simulated replica, a process over a volume that outlives it: a RawNode whose durable
+ * state lives in a MemoryNodeStore (written and reloaded through the NodeStore contract, with
+ * syncs that land when the simulation says, and are lost in a crash), whose messages go
+ * through a SimTransport, and the key-value state machine, driven exactly by the Ready contract.
  */
 export class SimNode {
-  readonly disk: SimDisk;
+  readonly volume = new MemoryVolume();
   private running: Running | undefined;
   /** Set when this node applies the change that removes it: its host then shuts it down. */
   appliedOwnRemoval = false;
 
   constructor(
     readonly id: NodeId,
-    bootstrapConf: ConfState | undefined,
+    /** A founding replica starts from the group's bootstrap snapshot; one created later joins empty. */
+    private readonly bootstrapConf: ConfState | undefined,
     private readonly random: Xoshiro128,
     private readonly settings: SimRaftSettings,
     private readonly env: NodeEnvironment,
-  ) {
-    this.disk = new SimDisk(bootstrapConf);
-  }
+  ) {}
 
   get isRunning(): boolean {
     return this.running !== undefined;
@@ -109,53 +141,76 @@ export class SimNode {
     return this.running;
   }
 
-  /** Starts (or restarts) from durable state only. */
-  start(): void {
+  /** Starts (or restarts) from what the volume holds; a founding replica's first start writes the bootstrap records. */
+  async start(): Promise<void> {
     if (this.running !== undefined) throw new Error(`node ${this.id} is already running`);
-    const storage = this.disk.openStorage();
-    const machine = this.disk.durableStateMachine();
-    const raw = new RawNode({
-      id: this.id,
-      group: SIM_GROUP,
-      storage,
-      random: this.random,
-      applied: machine.applied,
-      ...this.settings,
-    });
-    const snapshot = this.disk.durableSnapshot();
-    const kv = KvStateMachine.restore(machine.data);
-    this.running = {
+    // Recovery runs with every sync landing at once: a crash during recovery is not simulated.
+    this.volume.syncs.holding = false;
+    const store = await MemoryNodeStore.open(this.volume);
+    let stored = await store.loadGroup(SIM_GROUP);
+    if (stored === undefined && this.bootstrapConf !== undefined) {
+      await store.writeBatch(bootstrapBatch(store, this.bootstrapConf), { sync: true });
+      stored = await store.loadGroup(SIM_GROUP);
+    }
+    this.volume.syncs.holding = true;
+    const log = new SimLog(stored);
+    const applyState = stored?.applyState ?? { appliedIndex: 0, appliedTerm: 0, stateMachine: new Uint8Array(0) };
+    const raw = new RawNode({ id: this.id, group: SIM_GROUP, storage: log, random: this.random, applied: applyState.appliedIndex, ...this.settings });
+    const kv = KvStateMachine.restore(applyState.stateMachine);
+    const transport = new SimTransport(this.env.network, { self: this.id, peers: this.env.nodeIds().filter((id) => id !== this.id) });
+    const live: Running = {
+      store,
+      transport,
       raw,
-      storage,
+      log,
       kv,
-      applied: machine.applied,
+      applied: applyState.appliedIndex,
+      appliedTerm: applyState.appliedTerm,
       conf: raw.confState(),
-      inflight: undefined,
+      task: undefined,
+      syncLandsAtStep: undefined,
+      flushWanted: false,
+      appliedWritten: applyState.appliedIndex,
+      snapshotRequested: undefined,
+      unreachable: new Set(),
       waitingWrites: new Map(),
       waitingReads: new Map(),
     };
-    const status = raw.status();
-    if (status.hardState.commit < this.disk.durableHardState().commit) {
-      throw new Error(`node ${this.id} restarted with commit ${status.hardState.commit} below its durable one`);
-    }
-    this.env.checker.onStart(this.id, {
-      hardState: this.disk.durableHardState(),
-      snapshot: snapshot?.meta,
-      entries: this.disk.durableEntries().filter((entry) => entry.index > (snapshot?.meta.index ?? 0)),
-      applied: machine.applied,
-      stateHash: kv.stateHash(),
-      conf: raw.confState(),
+    transport.onRaft((_from, messages) => {
+      for (const message of messages) raw.step(message);
     });
-    this.env.trace(() => `start n${this.id} applied=${machine.applied} term=${status.hardState.term} commit=${status.hardState.commit}`);
+    transport.onUnreachable((peer) => live.unreachable.add(peer));
+    await transport.start();
+    this.running = live;
+    const hardState = stored?.hardState ?? JOINING_HARD_STATE;
+    this.env.checker.onStart(this.id, {
+      hardState,
+      snapshot: stored?.snapshotMeta,
+      entries: stored?.entries ?? [],
+      applied: live.applied,
+      stateHash: kv.stateHash(),
+      conf: live.conf,
+    });
+    this.env.trace(() => `start n${this.id} applied=${live.applied} term=${hardState.term} commit=${hardState.commit}`);
   }
 
-  /** Loses everything volatile: unsynced writes, the core, the clients' pending requests. */
-  crash(): void {
+  /**
+   * Power loss: the process and its pending requests are gone; syncs in flight landed or not as
+   * `landed` decides; unsynced writes are lost. The store is abandoned mid-work, never closed.
+   */
+  crash(landed: () => boolean): void {
+    const live = this.live;
     this.running = undefined;
-    this.disk.crash();
+    void live.transport.close();
+    const inFlight: string[] = [];
+    this.volume.crash(() => {
+      const reached = landed();
+      inFlight.push(reached ? 'landed' : 'lost');
+      return reached;
+    });
     this.env.checker.onStop(this.id);
     this.env.counters.crashes++;
-    this.env.trace(() => `crash n${this.id}`);
+    this.env.trace(() => `crash n${this.id}${inFlight.length === 0 ? '' : ` (syncs in flight: ${inFlight.join(' ')})`}`);
   }
 
   status(): RaftStatus {
@@ -183,12 +238,20 @@ export class SimNode {
     this.live.raw.step(message);
   }
 
-  reportUnreachable(peer: NodeId): void {
-    this.live.raw.reportUnreachable(peer);
-  }
-
   raw(): RawNode {
     return this.live.raw;
+  }
+
+  /** The cluster grew: the transport must know the new node. */
+  knowPeers(ids: readonly NodeId[]): void {
+    this.live.transport.setPeers(new Map(ids.filter((id) => id !== this.id).map((id) => [id, { host: 'sim', port: id }])));
+  }
+
+  /** Tells the core of the peers the transport found unreachable since the last step. */
+  reportUnreachablePeers(): void {
+    const live = this.live;
+    for (const peer of live.unreachable) live.raw.reportUnreachable(peer);
+    live.unreachable.clear();
   }
 
   /** Hands a client request to the core; throws the core's refusal (nothing was proposed then). */
@@ -204,57 +267,115 @@ export class SimNode {
     }
   }
 
-  /**
-   * Drives the Ready cycle one turn: finishes the Ready in flight once its sync is due, then
-   * takes the next one. Returns true if anything happened.
-   */
-  processReady(nowStep: number, syncDelaySteps: number): boolean {
+  /** The next Ready's write carries the applied state machine. */
+  requestFlush(): void {
+    this.live.flushWanted = true;
+  }
+
+  /** Snapshots the applied state and compacts the log up to `compactIndex` (at most the applied index), once idle. */
+  requestSnapshot(compactIndex: number): void {
+    this.live.snapshotRequested = { compactIndex };
+  }
+
+  /** Whether a turn now would do anything: land a due sync, do the work asked of it, or take a Ready. */
+  hasWork(nowStep: number): boolean {
     const live = this.live;
-    if (live.inflight !== undefined) {
-      if (nowStep < live.inflight.syncAtStep) return false;
-      this.finishReady(live, live.inflight.ready);
-      return true;
+    if (live.task !== undefined) return live.syncLandsAtStep !== undefined && nowStep >= live.syncLandsAtStep;
+    return live.snapshotRequested !== undefined || (live.log.snapshotWanted && !live.log.hasSnapshotFile()) || live.raw.hasReady();
+  }
+
+  /**
+   * Drives the node one turn: lands the sync its Ready waits for once due, or does the work
+   * asked of it and takes the next Ready. A sync asked for in this turn lands `syncDelaySteps`
+   * steps later (at once for 0). Undefined when the turn needed no store work (most Readies
+   * only carry messages), so that such a turn costs the caller no await.
+   */
+  processReady(nowStep: number, syncDelaySteps: number): Promise<void> | undefined {
+    const live = this.live;
+    if (live.task !== undefined) {
+      if (live.syncLandsAtStep === undefined || nowStep < live.syncLandsAtStep) return undefined;
+      live.syncLandsAtStep = undefined;
+      this.volume.syncs.landAll();
+      return this.drive(live, nowStep, syncDelaySteps);
     }
-    if (!live.raw.hasReady()) return false;
+    const requested = live.snapshotRequested;
+    live.snapshotRequested = undefined;
+    if ((requested !== undefined && live.applied > live.log.snapshot().index) || (live.log.snapshotWanted && !live.log.hasSnapshotFile())) {
+      // The snapshot first, then the Ready: the store writes them in that order.
+      const compactIndex = requested?.compactIndex ?? live.log.firstIndex() - 1;
+      return this.takeSnapshot(live, compactIndex).then(() => this.takeReady(live, nowStep, syncDelaySteps));
+    }
+    return this.takeReady(live, nowStep, syncDelaySteps);
+  }
+
+  private takeReady(live: Running, nowStep: number, syncDelaySteps: number): Promise<void> | undefined {
+    if (!live.raw.hasReady()) return undefined;
     const ready = live.raw.ready();
     this.env.trace(() => `n${this.id} ready ${describeReady(ready)}`);
     this.env.checker.onReady(this.id, ready);
-    for (const message of ready.messagesBeforeSync) this.send(message);
-    this.disk.write({
-      entries: ready.entries,
-      snapshotChunks: ready.snapshotChunks,
-      ...(ready.hardState === undefined ? {} : { hardState: ready.hardState }),
-      ...(ready.snapshot === undefined ? {} : { snapshot: ready.snapshot }),
+    this.send(live, ready.messagesBeforeSync);
+    const durable = ready.entries.length > 0 || ready.hardState !== undefined || ready.snapshotChunks.length > 0 || ready.snapshot !== undefined;
+    if (!durable) {
+      this.finishReady(live, ready);
+      return undefined;
+    }
+    live.task = this.persist(live, ready).finally(() => {
+      live.task = undefined;
     });
-    live.inflight = { ready, syncAtStep: nowStep + syncDelaySteps };
-    if (syncDelaySteps === 0) this.finishReady(live, ready);
-    return true;
+    return this.drive(live, nowStep, syncDelaySteps);
   }
 
-  private send(message: Message): void {
-    this.env.checker.onSend(message);
-    this.env.send(message);
-  }
-
-  private finishReady(live: Running, ready: Ready): void {
-    live.inflight = undefined;
-    for (const { batch, installed } of this.disk.sync()) {
-      if (installed !== undefined) live.storage.applySnapshot(installed.meta, installed.data);
-      live.storage.append(batch.entries);
-      if (batch.hardState !== undefined) {
-        live.storage.setHardState(batch.hardState);
-        this.env.checker.onDurableHardState(this.id, batch.hardState);
+  /** Lets the task run until it finishes or waits for a sync that is not due yet. */
+  private async drive(live: Running, nowStep: number, syncDelaySteps: number): Promise<void> {
+    const { syncs } = this.volume;
+    for (;;) {
+      while (live.task !== undefined && syncs.heldCount === 0) await Promise.race([live.task, syncs.whenHeld()]);
+      if (live.task === undefined) return;
+      if (syncDelaySteps > 0) {
+        live.syncLandsAtStep = nowStep + syncDelaySteps;
+        return;
       }
-      if (installed !== undefined) {
-        live.kv = KvStateMachine.restore(installed.data);
-        live.applied = installed.meta.index;
-        live.conf = installed.meta.conf;
-        this.env.checker.onSnapshotApplied(this.id, installed.meta, live.kv.stateHash());
-        this.env.counters.snapshotsInstalled++;
-        this.env.trace(() => `n${this.id} installed snapshot ${installed.meta.index}/${installed.meta.term} (${installed.data.byteLength} bytes)`);
+      syncs.landAll();
+    }
+  }
+
+  /** The Ready contract against the store: everything durable first, then messages, applies, advance. */
+  private async persist(live: Running, ready: Ready): Promise<void> {
+    const { store, log } = live;
+    let installed = false;
+    for (const chunk of ready.snapshotChunks) {
+      await store.stageSnapshotChunk(SIM_GROUP, chunk);
+      // Installed as soon as its last chunk is staged: the same Ready may go on to stage the next snapshot's first chunks.
+      if (!installed && ready.snapshot !== undefined && chunk.done && sameSnapshot(chunk.meta, ready.snapshot)) {
+        await this.install(live, ready.snapshot);
+        installed = true;
       }
     }
-    for (const message of ready.messages) this.send(message);
+    if (!installed && ready.snapshot !== undefined) await this.install(live, ready.snapshot);
+    const batch = store.newBatch();
+    if (ready.entries.length > 0) batch.appendEntries(SIM_GROUP, ready.entries, log.lastIndex());
+    if (ready.hardState !== undefined) batch.setHardState(SIM_GROUP, ready.hardState);
+    // After an install the applied state is the snapshot's, which the install wrote itself.
+    if (live.flushWanted && ready.snapshot === undefined) {
+      live.flushWanted = false;
+      if (live.applied > live.appliedWritten) {
+        batch.setApplyState(SIM_GROUP, { appliedIndex: live.applied, appliedTerm: live.appliedTerm, stateMachine: live.kv.serialize() });
+        live.appliedWritten = live.applied;
+      }
+    }
+    // Staged chunks become durable with the synced write, even an empty one.
+    if (!batch.isEmpty || ready.snapshotChunks.length > 0) await store.writeBatch(batch, { sync: true });
+    log.append(ready.entries);
+    if (ready.hardState !== undefined) {
+      log.setHardState(ready.hardState);
+      this.env.checker.onDurableHardState(this.id, ready.hardState);
+    }
+    this.finishReady(live, ready);
+  }
+
+  /** What follows the write: the messages that promise durable state, applies, read answers, advance. */
+  private finishReady(live: Running, ready: Ready): void {
+    this.send(live, ready.messages);
     for (const entry of ready.committedEntries) this.apply(live, entry);
     for (const readState of ready.readStates) {
       const waiting = live.waitingReads.get(decoder.decode(readState.context));
@@ -263,6 +384,33 @@ export class SimNode {
     live.raw.advance(ready);
     this.checkConfAgrees(live);
     this.serveReads(live);
+  }
+
+  /** Swaps the staged snapshot in (durable when this resolves) and restarts the state machine from it. */
+  private async install(live: Running, meta: SnapshotMeta): Promise<void> {
+    const stateMachine = await live.store.installSnapshot(SIM_GROUP, meta, SIM_RANGE);
+    await live.log.installed(meta);
+    live.kv = KvStateMachine.restore(stateMachine);
+    live.applied = meta.index;
+    live.appliedTerm = meta.term;
+    live.appliedWritten = meta.index;
+    live.conf = meta.conf;
+    this.env.checker.onSnapshotApplied(this.id, meta, live.kv.stateHash());
+    this.env.counters.snapshotsInstalled++;
+    this.env.trace(() => `n${this.id} installed snapshot ${meta.index}/${meta.term} (${stateMachine.byteLength} bytes of state)`);
+  }
+
+  /** One frame per peer: the messages of one phase of a Ready, in order. */
+  private send(live: Running, messages: readonly Message[]): void {
+    if (messages.length === 0) return;
+    const byPeer = new Map<NodeId, Message[]>();
+    for (const message of messages) {
+      this.env.checker.onSend(message);
+      const batch = byPeer.get(message.to);
+      if (batch === undefined) byPeer.set(message.to, [message]);
+      else batch.push(message);
+    }
+    for (const [peer, batch] of byPeer) live.transport.sendRaft(peer, batch);
   }
 
   private apply(live: Running, entry: Entry): void {
@@ -280,6 +428,7 @@ export class SimNode {
     }
     this.env.checker.onApplied(this.id, entry, live.kv.stateHash());
     live.applied = entry.index;
+    live.appliedTerm = entry.term;
     if (entry.type === EntryType.CONFIGURATION) {
       if (entry.change === undefined) throw new Error(`configuration entry ${entry.index} without a change`);
       const wasMember = confMembers(live.conf).includes(this.id);
@@ -299,9 +448,10 @@ export class SimNode {
    */
   private checkConfAgrees(live: Running): void {
     if (live.raw.hasReady()) return;
-    const ours = JSON.stringify(live.conf);
-    const core = JSON.stringify(live.raw.confState());
-    if (ours !== core) throw new Error(`node ${this.id}: core configuration ${core} differs from the applied one ${ours}`);
+    const core = live.raw.confState();
+    if (!sameConf(live.conf, core)) {
+      throw new Error(`node ${this.id}: core configuration ${JSON.stringify(core)} differs from the applied one ${JSON.stringify(live.conf)}`);
+    }
   }
 
   private serveReads(live: Running): void {
@@ -313,26 +463,41 @@ export class SimNode {
     }
   }
 
-  /** Snapshots the applied state and compacts the log up to `compactIndex` (at most the applied index). */
-  takeSnapshot(compactIndex: number): void {
-    const live = this.live;
-    if (live.applied <= live.storage.snapshot().index) return;
-    const data = live.kv.serialize();
-    const meta = live.storage.createSnapshot(live.applied, live.conf, data);
-    const keepFrom = Math.min(compactIndex, meta.index);
-    this.disk.saveSnapshot({ meta, data }, keepFrom);
-    live.storage.compact(keepFrom);
+  /**
+   * Writes a snapshot file of the applied state (at the current snapshot's index when nothing
+   * was applied since: the core wants its bytes), then records it and compacts the log in one
+   * unsynced batch with the applied state, so that a restart never finds the log compacted past
+   * the state it resumes from.
+   */
+  private async takeSnapshot(live: Running, compactIndex: number): Promise<void> {
+    const { store, log } = live;
+    const current = log.snapshot();
+    const meta: SnapshotMeta = live.applied > current.index ? { index: live.applied, term: live.appliedTerm, conf: live.conf } : current;
+    const stateMachine = live.kv.serialize();
+    const file = await store.createSnapshot(SIM_GROUP, SIM_RANGE, meta, stateMachine);
+    const keepFrom = Math.max(Math.min(compactIndex, meta.index), log.firstIndex() - 1);
+    const batch = store
+      .newBatch()
+      .setApplyState(SIM_GROUP, { appliedIndex: meta.index, appliedTerm: meta.term, stateMachine })
+      .setSnapshotMeta(SIM_GROUP, meta)
+      .deleteLogBefore(SIM_GROUP, keepFrom + 1);
+    await store.writeBatch(batch, { sync: false });
+    live.appliedWritten = meta.index;
+    await log.tookSnapshot(file, keepFrom);
     this.env.checker.onSnapshotTaken(this.id, meta, live.kv.stateHash());
     this.env.counters.snapshotsTaken++;
     this.env.checker.onCompact(this.id, keepFrom);
-    this.env.trace(() => `n${this.id} snapshot@${meta.index} compact to ${keepFrom}`);
+    this.env.trace(() => `n${this.id} snapshot@${meta.index} (${file.size} bytes) compact to ${keepFrom}`);
   }
+}
 
-  flushStateMachine(): void {
-    const live = this.live;
-    this.disk.flushStateMachine({ applied: live.applied, data: live.kv.serialize() });
-  }
-
+/** What a founding replica's store holds before its first start: the group's first configuration at the bootstrap snapshot. */
+function bootstrapBatch(store: NodeStore, conf: ConfState): WriteBatch {
+  return store
+    .newBatch()
+    .setSnapshotMeta(SIM_GROUP, { index: BOOTSTRAP_INDEX, term: BOOTSTRAP_TERM, conf })
+    .setHardState(SIM_GROUP, { term: BOOTSTRAP_TERM, vote: NO_NODE, commit: BOOTSTRAP_INDEX })
+    .setApplyState(SIM_GROUP, { appliedIndex: BOOTSTRAP_INDEX, appliedTerm: BOOTSTRAP_TERM, stateMachine: new KvStateMachine().serialize() });
 }
 
 const MESSAGE_NAMES = Object.fromEntries(Object.entries(MessageType).map(([name, type]) => [type, name]));

@@ -7,7 +7,7 @@ import type { SimulationReport } from './simulation.js';
 const SEEDS = 500;
 
 describe('seeded simulation', () => {
-  it(`keeps every safety property, stays live and linearizable on ${SEEDS} seeds`, () => {
+  it(`keeps every safety property, stays live and linearizable on ${SEEDS} seeds`, async () => {
     const failures: string[] = [];
     const totals: SimCounters & { leaderTerms: number; membershipProposals: number; operations: number } = {
       crashes: 0,
@@ -23,7 +23,7 @@ describe('seeded simulation', () => {
     for (let seed = 1; seed <= SEEDS; seed++) {
       let report: SimulationReport;
       try {
-        report = runSimulation({ seed });
+        report = await runSimulation({ seed });
       } catch (error) {
         // The message names the seed and the replay command (`pnpm sim --seed S --trace`).
         failures.push(error instanceof Error ? error.message : String(error));
@@ -39,15 +39,15 @@ describe('seeded simulation', () => {
     for (const [name, total] of Object.entries(totals)) expect(total, name).toBeGreaterThan(SEEDS);
   });
 
-  it('replays a seed exactly: same trace, same fingerprint', () => {
-    const traceHash = (seed: number): { trace: number; report: SimulationReport } => {
+  it('replays a seed exactly: same trace, same fingerprint', async () => {
+    const traceHash = async (seed: number): Promise<{ trace: number; report: SimulationReport }> => {
       const hash = new Hash53();
-      const report = runSimulation({ seed, trace: (line) => hash.updateString(line) });
+      const report = await runSimulation({ seed, trace: (line) => hash.updateString(line) });
       return { trace: hash.digest(), report };
     };
-    const first = traceHash(17);
-    const second = traceHash(17);
+    const first = await traceHash(17);
+    const second = await traceHash(17);
     expect(second).toEqual(first);
-    expect(traceHash(18).report.fingerprint).not.toBe(first.report.fingerprint);
+    expect((await traceHash(18)).report.fingerprint).not.toBe(first.report.fingerprint);
   });
 });

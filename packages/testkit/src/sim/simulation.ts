@@ -43,18 +43,18 @@ const PROBE_CLIENT = 0;
 const PROBE_KEY = '__liveness';
 
 /**
- * One seeded run: a safety phase (crashes, partitions, lossy network, lagging syncs,
+ * One seeded run: a safety phase (power losses, partitions, lossy network, lagging syncs,
  * compaction, membership changes, client traffic, every invariant checked every step), then a
  * liveness phase (faults healed, everyone restarted) that must elect a leader, commit a new
  * entry on every member and converge, and finally the clients' history must be linearizable.
  */
-export function runSimulation(options: SimulationOptions): SimulationReport {
+export async function runSimulation(options: SimulationOptions): Promise<SimulationReport> {
   const { seed } = options;
   const safetySteps = options.safetySteps ?? DEFAULT_SAFETY_STEPS;
   const replay = `pnpm sim --seed ${seed}${safetySteps === DEFAULT_SAFETY_STEPS ? '' : ` --steps ${safetySteps}`} --trace`;
   const root = new Xoshiro128(seed);
   const profile = drawFaultProfile(root.fork());
-  const cluster = new Cluster({
+  const cluster = await Cluster.create({
     random: root.fork(),
     voters: root.chance(0.5) ? 3 : 5,
     settings: drawRaftSettings(root),
@@ -63,7 +63,6 @@ export function runSimulation(options: SimulationOptions): SimulationReport {
     ...(options.trace === undefined ? {} : { trace: options.trace }),
   });
   cluster.skipTickProbability = profile.skipTickProbability;
-  cluster.reportUnreachableProbability = profile.reportUnreachableProbability;
   const faults = new FaultInjector(cluster, root.fork(), profile);
   const membership = new MembershipDriver(cluster, root.fork(), { maxMembers: 7, minVoters: 3 });
   const workload = new ClientWorkload(root.fork(), {
@@ -78,23 +77,30 @@ export function runSimulation(options: SimulationOptions): SimulationReport {
   let phase = 'safety';
   try {
     for (let i = 0; i < safetySteps; i++) {
-      faults.step();
-      if (control.chance(profile.membershipChangeProbability)) membership.proposeRandomChange();
+      await faults.step();
+      if (control.chance(profile.membershipChangeProbability)) await membership.proposeRandomChange();
       if (control.chance(profile.transferLeaderProbability)) transferLeadership(cluster, control);
       workload.step(cluster.nowStep, cluster);
-      cluster.step();
+      await cluster.step();
       membership.retireRemoved();
     }
 
     phase = 'liveness';
     cluster.network.links.healAll();
-    cluster.network.profile = { ...profile.network, latencyMinSteps: 1, latencyMaxSteps: 2, dropProbability: 0, duplicateProbability: 0, longDelayProbability: 0 };
+    cluster.network.profile = {
+      ...profile.network,
+      latencyMinSteps: 1,
+      latencyMaxSteps: 2,
+      dropProbability: 0,
+      duplicateProbability: 0,
+      longDelayProbability: 0,
+      reportUnreachableProbability: 0,
+    };
     cluster.skipTickProbability = 0;
-    cluster.reportUnreachableProbability = 0;
-    faults.restartAll();
+    await faults.restartAll();
     workload.issuing = false;
     cluster.trace(() => 'liveness phase: faults healed, every node restarted');
-    checkLiveness(cluster, membership, seed, options.livenessStepsMax ?? DEFAULT_LIVENESS_STEPS_MAX);
+    await checkLiveness(cluster, membership, seed, options.livenessStepsMax ?? DEFAULT_LIVENESS_STEPS_MAX);
 
     phase = 'linearizability';
     const operations = workload.history.operations();
@@ -156,7 +162,7 @@ function transferLeadership(cluster: Cluster, random: Xoshiro128): void {
  * With faults gone, the group must elect a leader out of joint consensus, commit a fresh probe
  * write on every member, and bring every member to the same applied state, within the bound.
  */
-function checkLiveness(cluster: Cluster, membership: MembershipDriver, seed: number, maxSteps: number): void {
+async function checkLiveness(cluster: Cluster, membership: MembershipDriver, seed: number, maxSteps: number): Promise<void> {
   const deadline = cluster.nowStep + maxSteps;
   const remaining = (): number => deadline - cluster.nowStep;
   /** A leader whose whole log is committed in its own term and applied: its configuration is settled. */
@@ -174,7 +180,7 @@ function checkLiveness(cluster: Cluster, membership: MembershipDriver, seed: num
     for (const node of cluster.runningNodes()) if (!members.includes(node.id)) cluster.retire(node.id);
     return leader;
   };
-  if (!cluster.runUntil(() => stableLeader() !== undefined, remaining())) {
+  if (!(await cluster.runUntil(() => stableLeader() !== undefined, remaining()))) {
     throw new Error(`liveness: no leader out of joint consensus within ${maxSteps} steps`);
   }
 
@@ -201,7 +207,7 @@ function checkLiveness(cluster: Cluster, membership: MembershipDriver, seed: num
       return node?.isRunning === true && node.kvState().get(PROBE_KEY) === probeValue;
     });
   };
-  if (!cluster.runUntil(probeApplied, remaining())) {
+  if (!(await cluster.runUntil(probeApplied, remaining()))) {
     throw new Error(`liveness: a new proposal did not commit on every member within ${maxSteps} steps`);
   }
 
@@ -212,7 +218,7 @@ function checkLiveness(cluster: Cluster, membership: MembershipDriver, seed: num
     const commit = leader.status().hardState.commit;
     return members.every((node) => node.isRunning && node.applied === commit && node.kvState().stateHash() === leader.kvState().stateHash());
   };
-  if (!cluster.runUntil(converged, remaining())) {
+  if (!(await cluster.runUntil(converged, remaining()))) {
     throw new Error(`liveness: members did not converge to one applied state within ${maxSteps} steps`);
   }
 }
