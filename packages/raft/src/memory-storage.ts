@@ -101,7 +101,9 @@ export class MemoryLogStorage implements LogStorage {
     if (head.index > this.lastIndex() + 1) {
       throw new InvalidRequestError(`append at ${head.index} leaves a gap after ${this.lastIndex()}`);
     }
-    this.entryList = this.entryList.slice(0, head.index - this.baseIndex - 1).concat(fresh);
+    // In place: copying the whole list per append made every append cost the log's length.
+    this.entryList.length = head.index - this.baseIndex - 1;
+    for (const entry of fresh) this.entryList.push(entry);
   }
 
   /** Replaces the whole log with a received snapshot (its bytes become the snapshot served onwards). */
