@@ -23,8 +23,8 @@ export { MemoryHub } from './memory-hub.js';
 export type { LinkFaults, MemoryHubOptions } from './memory-hub.js';
 export { MemoryTransport } from './memory-transport.js';
 export type { MemoryTransportOptions } from './memory-transport.js';
-// Building blocks for a transport over another wire (the simulator's network).
-export { checkCallArguments } from './call-arguments.js';
-export { PendingCalls } from './pending-calls.js';
-export { PeerCounterTable } from './peer-counters.js';
-export { UnreachableReporter } from './unreachable-reporter.js';
+// For another in-process wire (the simulator's network).
+export type { InProcessWire, TransmitOutcome, WireEndpoint, WireFrame, WirePort } from './in-process-wire.js';
+export type { FrameCodec, OutgoingFrame } from './frame-codec.js';
+export { objectFrameCodec } from './object-frame-codec.js';
+export { DataFrameKind } from './wire-codec.js';

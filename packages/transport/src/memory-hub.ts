@@ -1,5 +1,6 @@
 import type { NodeId } from '@flotilla/raft';
-import type { Lane } from './handshake.js';
+import { byteFrameCodec } from './byte-frame-codec.js';
+import type { InProcessWire, TransmitOutcome, WireEndpoint, WireFrame, WirePort } from './in-process-wire.js';
 import { realScheduler } from './scheduler.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -18,48 +19,32 @@ export interface MemoryHubOptions {
   readonly scheduler?: Scheduler;
 }
 
-/** What a MemoryTransport gives the hub when it joins. */
-export interface HubEndpoint {
-  receive(from: NodeId, payload: Uint8Array, lane: Lane): void;
-  /** `peer` went away (closed or partitioned off): fail calls waiting on it. */
-  lost(peer: NodeId, reason: string): void;
-}
-
-/** What the hub gives a MemoryTransport: its side of the wire. */
-export interface HubPort {
-  canReach(to: NodeId): boolean;
-  /** Delivers after the link's delay unless dropped; `settled` runs either way at delivery time (the queue slot frees). */
-  transmit(to: NodeId, payload: Uint8Array, lane: Lane, settled: () => void): void;
-  readonly scheduler: Scheduler;
-  leave(): void;
-}
-
 /**
  * The wire between in-process transports, with fault injection: per-link drop and delay, and
  * partitions. Frames are real encoded frames, so host tests exercise the codec too.
  */
-export class MemoryHub {
-  private readonly endpoints = new Map<NodeId, HubEndpoint>();
+export class MemoryHub implements InProcessWire<Uint8Array> {
+  readonly codec = byteFrameCodec;
+  readonly scheduler: Scheduler;
+  private readonly endpoints = new Map<NodeId, WireEndpoint<Uint8Array>>();
   private readonly faults = new Map<string, LinkFaults>();
   private sideOf = new Map<NodeId, number>();
   private readonly random: () => number;
-  private readonly scheduler: Scheduler;
 
   constructor(options: MemoryHubOptions = {}) {
     this.random = options.random ?? Math.random;
     this.scheduler = options.scheduler ?? realScheduler;
   }
 
-  join(node: NodeId, endpoint: HubEndpoint): HubPort {
+  attach(node: NodeId, endpoint: WireEndpoint<Uint8Array>): WirePort<Uint8Array> {
     if (this.endpoints.has(node)) {
       throw new Error(`node ${node} is already on this hub`);
     }
     this.endpoints.set(node, endpoint);
     return {
       canReach: (to) => this.canReach(node, to),
-      transmit: (to, payload, lane, settled) => this.transmit(node, to, payload, lane, settled),
-      scheduler: this.scheduler,
-      leave: () => {
+      transmit: (frame, settled) => this.transmit(frame, settled),
+      detach: () => {
         if (this.endpoints.get(node) === endpoint) {
           this.endpoints.delete(node);
           this.notifyLost((peer) => peer !== node, node, 'peer closed');
@@ -99,16 +84,22 @@ export class MemoryHub {
     return this.endpoints.has(to) && this.sideOf.get(from) === this.sideOf.get(to);
   }
 
-  private transmit(from: NodeId, to: NodeId, payload: Uint8Array, lane: Lane, settled: () => void): void {
+  /** A dropped frame still holds its queue slot until its delivery time, as a lost packet would. */
+  private transmit(frame: WireFrame<Uint8Array>, settled: () => void): TransmitOutcome {
+    const { from, to } = frame;
+    if (!this.canReach(from, to)) {
+      return 'refused';
+    }
     const faults = this.faults.get(`${from}>${to}`);
     const dropped = faults?.dropProbability !== undefined && faults.dropProbability > 0 && this.random() < faults.dropProbability;
     this.scheduler.after(faults?.delayMs ?? 0, () => {
       settled();
       // A frame in flight is lost when its sender left, or a partition came up meanwhile.
       if (!dropped && this.endpoints.has(from) && this.canReach(from, to)) {
-        this.endpoints.get(to)?.receive(from, payload, lane);
+        this.endpoints.get(to)?.receive(frame);
       }
     });
+    return 'sent';
   }
 
   private notifyLost(affected: (node: NodeId) => boolean, lostPeer: NodeId, reason: string): void {

@@ -1,17 +1,18 @@
-import { checkCallArguments } from './call-arguments.js';
 import type { NodeId } from '@flotilla/raft';
+import { checkCallArguments } from './call-arguments.js';
 import { FrameTooLargeError, PeerUnreachableError, TransportClosedError } from './errors.js';
+import type { EncodedFrame } from './frame-codec.js';
 import { FRAME_HEADER_BYTES } from './framing.js';
 import { Lane } from './handshake.js';
+import type { InProcessWire, TransmitOutcome, WireFrame, WirePort } from './in-process-wire.js';
 import { resolveLimits } from './limits.js';
 import type { TransportLimits } from './limits.js';
-import type { HubPort, MemoryHub } from './memory-hub.js';
 import type { EncodedBatch } from './outgoing-batch.js';
 import { PendingCalls } from './pending-calls.js';
-import { serveCall } from './serve-call.js';
+import { serveCallWith } from './serve-call.js';
 import type { CallHandler, PeerAddress, Transport } from './transport.js';
-import { TransportBase } from './transport-base.js';
-import { DataFrameKind, decodeDataFrame, encodeCallError, encodeCallRequest } from './wire-codec.js';
+import { FrameTransportBase } from './transport-base.js';
+import { DataFrameKind } from './wire-codec.js';
 
 export interface MemoryTransportOptions {
   readonly self: NodeId;
@@ -19,54 +20,55 @@ export interface MemoryTransportOptions {
   readonly limits?: Partial<TransportLimits>;
 }
 
-/** Frames handed to the hub and not yet delivered, per peer and lane: the in-memory "queue". */
+/** Frames on the wire and not yet delivered, per peer and lane: the in-process send queue. */
 interface LaneQueue {
   messages: number;
   bytes: number;
 }
 
 /**
- * The transport over a MemoryHub, for host tests: the same frames, bounds, counters and
- * errors as TcpTransport, with the hub's faults in place of a network.
+ * The transport between nodes of one process, over an in-process wire (MemoryHub for host
+ * tests, the simulator's network for seeded runs): the same batching, bounds, counters, errors
+ * and unreachable reports as TcpTransport, with frames in the wire's codec and the wire's
+ * faults in place of sockets.
  */
-export class MemoryTransport extends TransportBase implements Transport {
+export class MemoryTransport<Payload = Uint8Array> extends FrameTransportBase<Payload> implements Transport {
   readonly self: NodeId;
   readonly limits: TransportLimits;
   private peers: ReadonlySet<NodeId>;
-  private port: HubPort | undefined;
+  private port: WirePort<Payload> | undefined;
+  private readonly pendingCalls: PendingCalls;
   private readonly queues = new Map<string, LaneQueue>();
-  private pendingCalls: PendingCalls | undefined;
   private readonly incomingCalls = new Map<NodeId, number>();
   private callHandler: CallHandler | undefined;
 
   constructor(
-    private readonly hub: MemoryHub,
+    private readonly wire: InProcessWire<Payload>,
     options: MemoryTransportOptions,
   ) {
-    super();
+    super(wire.codec);
     this.self = options.self;
     this.limits = resolveLimits(options.limits);
     this.peers = new Set(options.peers);
     if (this.peers.has(this.self)) {
       throw new RangeError(`the peer set must not contain this node (${this.self})`);
     }
+    this.pendingCalls = new PendingCalls(wire.scheduler, this.limits.maxInflightCalls);
   }
 
   start(): Promise<void> {
     if (this.state !== 'new') {
       return Promise.reject(new Error(`MemoryTransport of node ${this.self} cannot start twice`));
     }
-    const port = this.hub.join(this.self, {
-      receive: (from, payload, lane) => this.receive(from, payload, lane),
+    this.port = this.wire.attach(this.self, {
+      receive: (frame) => this.receive(frame),
       lost: (peer, reason) => {
-        this.pendingCalls?.failPeer(peer, new PeerUnreachableError(peer, reason));
+        this.pendingCalls.failPeer(peer, new PeerUnreachableError(peer, reason));
         if (this.peers.has(peer)) {
           this.unreachable.report(peer);
         }
       },
     });
-    this.port = port;
-    this.pendingCalls = new PendingCalls(port.scheduler, this.limits.maxInflightCalls);
     this.state = 'running';
     return Promise.resolve();
   }
@@ -74,8 +76,9 @@ export class MemoryTransport extends TransportBase implements Transport {
   close(): Promise<void> {
     if (this.state === 'running') {
       this.unreachable.stop();
-      this.pendingCalls?.failAll(new TransportClosedError());
-      this.port?.leave();
+      this.pendingCalls.failAll(new TransportClosedError());
+      this.port?.detach();
+      this.port = undefined;
     }
     this.state = 'closed';
     return Promise.resolve();
@@ -83,19 +86,20 @@ export class MemoryTransport extends TransportBase implements Transport {
 
   async call(to: NodeId, body: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
     checkCallArguments(body, timeoutMs);
-    const { port, pendingCalls } = this;
-    if (this.state !== 'running' || port === undefined || pendingCalls === undefined) {
+    const port = this.port;
+    if (this.state !== 'running' || port === undefined) {
       throw new TransportClosedError();
     }
     if (!this.peers.has(to) || !port.canReach(to)) {
       throw new PeerUnreachableError(to, this.peers.has(to) ? 'not reachable' : 'not a known peer', false);
     }
-    const { callId, answer } = pendingCalls.begin(to, timeoutMs);
-    const payload = encodeCallRequest(callId, body);
-    if (payload.byteLength > this.limits.maxFrameBytes) {
-      pendingCalls.fail(callId, new FrameTooLargeError(payload.byteLength, this.limits.maxFrameBytes));
+    const { callId, answer } = this.pendingCalls.begin(to, timeoutMs);
+    const request = this.codec.encode({ kind: DataFrameKind.CALL_REQUEST, callId, body });
+    if (request.bytes > this.limits.maxFrameBytes) {
+      this.pendingCalls.fail(callId, new FrameTooLargeError(request.bytes, this.limits.maxFrameBytes));
     } else {
-      this.transmit(port, to, payload, Lane.MAIN);
+      // The link was up a moment ago: the request is on the wire, or lost on it (the call then times out).
+      this.transmit(to, Lane.MAIN, request);
     }
     return answer;
   }
@@ -104,38 +108,37 @@ export class MemoryTransport extends TransportBase implements Transport {
     this.callHandler = handler;
   }
 
-  /** Only the ids matter here; addresses are the hub's business. */
+  /** Only the ids matter here; where a peer lives is the wire's business. */
   setPeers(peers: ReadonlyMap<NodeId, PeerAddress>): void {
     if (peers.has(this.self)) {
       throw new RangeError(`the peer map must not contain this node (${this.self})`);
     }
     for (const peer of this.peers) {
       if (!peers.has(peer)) {
-        this.pendingCalls?.failPeer(peer, new PeerUnreachableError(peer, 'peer was removed'));
+        this.pendingCalls.failPeer(peer, new PeerUnreachableError(peer, 'peer was removed'));
       }
     }
     this.peers = new Set(peers.keys());
   }
 
-  protected override enqueueAll(to: NodeId, lane: Lane, batches: readonly EncodedBatch[]): void {
-    const port = this.port;
+  protected override enqueueAll(to: NodeId, lane: Lane, batches: readonly EncodedBatch<Payload>[]): void {
     const maxMessages = lane === Lane.MAIN ? this.limits.maxQueuedMessages : this.limits.maxQueuedSnapshotChunks;
     for (const batch of batches) {
       const queue = this.queue(to, lane);
       const fits =
-        queue.messages === 0 ||
-        (queue.messages + batch.messageCount <= maxMessages && queue.bytes + batch.payload.byteLength <= this.limits.maxQueuedBytes);
-      if (port === undefined || !this.peers.has(to) || !port.canReach(to) || !fits) {
+        queue.messages === 0 || (queue.messages + batch.messageCount <= maxMessages && queue.bytes + batch.bytes <= this.limits.maxQueuedBytes);
+      const freeSlot = (): void => {
+        queue.messages -= batch.messageCount;
+        queue.bytes -= batch.bytes;
+      };
+      const outcome: TransmitOutcome = this.peers.has(to) && fits ? this.transmit(to, lane, batch, freeSlot) : 'refused';
+      if (outcome === 'refused') {
         this.counterTable.of(to).messagesDropped += batch.messageCount;
         this.unreachable.report(to);
-        continue;
+      } else if (outcome === 'sent') {
+        queue.messages += batch.messageCount;
+        queue.bytes += batch.bytes;
       }
-      queue.messages += batch.messageCount;
-      queue.bytes += batch.payload.byteLength;
-      this.transmit(port, to, batch.payload, lane, () => {
-        queue.messages -= batch.messageCount;
-        queue.bytes -= batch.payload.byteLength;
-      });
     }
   }
 
@@ -149,27 +152,31 @@ export class MemoryTransport extends TransportBase implements Transport {
     return queue;
   }
 
-  private transmit(port: HubPort, to: NodeId, payload: Uint8Array, lane: Lane, settled: () => void = () => {}): void {
-    const counters = this.counterTable.of(to);
-    counters.framesSent += 1;
-    counters.bytesSent += FRAME_HEADER_BYTES + payload.byteLength;
-    if (lane === Lane.SNAPSHOT) {
-      counters.snapshotFramesSent += 1;
+  /** Counts a frame that leaves this node; a refused one never left. */
+  private transmit(to: NodeId, lane: Lane, { payload, bytes }: EncodedFrame<Payload>, settled: () => void = () => {}): TransmitOutcome {
+    const outcome = this.port?.transmit({ from: this.self, to, lane, payload, bytes }, settled) ?? 'refused';
+    if (outcome !== 'refused') {
+      const counters = this.counterTable.of(to);
+      counters.framesSent += 1;
+      counters.bytesSent += FRAME_HEADER_BYTES + bytes;
+      if (lane === Lane.SNAPSHOT) {
+        counters.snapshotFramesSent += 1;
+      }
     }
-    port.transmit(to, payload, lane, settled);
+    return outcome;
   }
 
-  private receive(from: NodeId, payload: Uint8Array, lane: Lane): void {
+  private receive({ from, lane, payload, bytes }: WireFrame<Payload>): void {
     if (this.state !== 'running' || !this.peers.has(from)) {
       return;
     }
     const counters = this.counterTable.of(from);
     counters.framesReceived += 1;
-    counters.bytesReceived += FRAME_HEADER_BYTES + payload.byteLength;
+    counters.bytesReceived += FRAME_HEADER_BYTES + bytes;
     if (lane === Lane.SNAPSHOT) {
       counters.snapshotFramesReceived += 1;
     }
-    const frame = decodeDataFrame(payload, from, this.self);
+    const frame = this.codec.decode(payload, from, this.self);
     switch (frame.kind) {
       case DataFrameKind.RAFT:
         this.deliverRaft(from, frame.messages);
@@ -178,29 +185,30 @@ export class MemoryTransport extends TransportBase implements Transport {
         this.serve(from, frame.callId, frame.body);
         return;
       case DataFrameKind.CALL_RESPONSE:
-        this.pendingCalls?.answer(from, frame.callId, { body: frame.body });
+        this.pendingCalls.answer(from, frame.callId, { body: frame.body });
         return;
       case DataFrameKind.CALL_ERROR:
-        this.pendingCalls?.answer(from, frame.callId, { errorMessage: frame.message });
+        this.pendingCalls.answer(from, frame.callId, { errorMessage: frame.message });
         return;
     }
   }
 
   private serve(from: NodeId, callId: number, body: Uint8Array): void {
-    const running = this.incomingCalls.get(from) ?? 0;
-    const answer = (payload: Uint8Array): void => {
-      if (this.state === 'running' && this.port !== undefined && this.port.canReach(from)) {
-        this.transmit(this.port, from, payload, Lane.MAIN);
+    const reply = (answer: EncodedFrame<Payload>): void => {
+      if (this.state === 'running') {
+        this.transmit(from, Lane.MAIN, answer);
       }
     };
+    const running = this.incomingCalls.get(from) ?? 0;
     if (running >= this.limits.maxIncomingCalls) {
-      answer(encodeCallError(callId, `node ${this.self} is already serving ${running} calls from node ${from}`));
+      const message = `node ${this.self} is already serving ${running} calls from node ${from}`;
+      reply(this.codec.encode({ kind: DataFrameKind.CALL_ERROR, callId, message }));
       return;
     }
     this.incomingCalls.set(from, running + 1);
-    void serveCall(this.callHandler, from, callId, body, this.limits.maxFrameBytes).then((payload) => {
+    void serveCallWith(this.codec, this.callHandler, from, callId, body, this.limits.maxFrameBytes).then((answer) => {
       this.incomingCalls.set(from, (this.incomingCalls.get(from) ?? 1) - 1);
-      answer(payload);
+      reply(answer);
     });
   }
 }

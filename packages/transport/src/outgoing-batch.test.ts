@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EntryType, MessageType, groupId, nodeId } from '@flotilla/raft';
 import type { Message } from '@flotilla/raft';
 import { FrameTooLargeError } from './errors.js';
+import { byteFrameCodec } from './byte-frame-codec.js';
 import { encodeOutgoing } from './outgoing-batch.js';
 import { DataFrameKind, decodeDataFrame } from './wire-codec.js';
 
@@ -33,7 +34,7 @@ const groupsIn = (payload: Uint8Array): number[] => {
 
 describe('encodeOutgoing', () => {
   it('puts the batch in one main frame and each snapshot chunk in its own frame', () => {
-    const frames = encodeOutgoing(self, peer, [append(1, 10), snap(2), append(3, 10), snap(4)], 1024 * 1024);
+    const frames = encodeOutgoing(byteFrameCodec, self, peer, [append(1, 10), snap(2), append(3, 10), snap(4)], 1024 * 1024);
     expect(frames.main.map((batch) => groupsIn(batch.payload))).toStrictEqual([[1, 3]]);
     expect(frames.main[0]?.messageCount).toBe(2);
     expect(frames.snapshot.map((batch) => groupsIn(batch.payload))).toStrictEqual([[2], [4]]);
@@ -41,15 +42,15 @@ describe('encodeOutgoing', () => {
 
   it('splits a batch that outgrows one frame instead of dropping it', () => {
     const batch = Array.from({ length: 8 }, (_, i) => append(i + 1, 1000));
-    const frames = encodeOutgoing(self, peer, batch, 3000);
+    const frames = encodeOutgoing(byteFrameCodec, self, peer, batch, 3000);
     expect(frames.main.length).toBeGreaterThan(1);
     expect(frames.main.every((frame) => frame.payload.byteLength <= 3000)).toBe(true);
     expect(frames.main.flatMap((frame) => groupsIn(frame.payload))).toStrictEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('throws on a single message larger than a frame, and on a message not from self to the peer', () => {
-    expect(() => encodeOutgoing(self, peer, [append(1, 5000)], 3000)).toThrow(FrameTooLargeError);
-    expect(() => encodeOutgoing(self, peer, [{ ...append(1, 1), to: nodeId(3) }], 3000)).toThrow(/sendRaft to 2/);
-    expect(() => encodeOutgoing(self, peer, [{ ...append(1, 1), from: nodeId(3) }], 3000)).toThrow(/sendRaft to 2/);
+    expect(() => encodeOutgoing(byteFrameCodec, self, peer, [append(1, 5000)], 3000)).toThrow(FrameTooLargeError);
+    expect(() => encodeOutgoing(byteFrameCodec, self, peer, [{ ...append(1, 1), to: nodeId(3) }], 3000)).toThrow(/sendRaft to 2/);
+    expect(() => encodeOutgoing(byteFrameCodec, self, peer, [{ ...append(1, 1), from: nodeId(3) }], 3000)).toThrow(/sendRaft to 2/);
   });
 });

@@ -1,32 +1,52 @@
 import type { NodeId } from '@flotilla/raft';
+import { byteFrameCodec } from './byte-frame-codec.js';
+import type { EncodedFrame, FrameCodec, OutgoingFrame } from './frame-codec.js';
 import type { CallHandler } from './transport.js';
-import { encodeCallError, encodeCallResponse } from './wire-codec.js';
+import { DataFrameKind } from './wire-codec.js';
+
+const callError = (callId: number, message: string): OutgoingFrame => ({ kind: DataFrameKind.CALL_ERROR, callId, message });
+
+/** The host's answer to one call as a frame: failures become an error frame carrying the message. */
+const answerOf = async (handler: CallHandler | undefined, from: NodeId, callId: number, body: Uint8Array): Promise<OutgoingFrame> => {
+  if (handler === undefined) {
+    return callError(callId, 'no call handler is registered on this node');
+  }
+  let answer: Uint8Array;
+  try {
+    answer = await handler(from, body);
+  } catch (error) {
+    return callError(callId, error instanceof Error ? error.message : String(error));
+  }
+  if (!(answer instanceof Uint8Array)) {
+    return callError(callId, 'call handler answered with something other than bytes');
+  }
+  return { kind: DataFrameKind.CALL_RESPONSE, callId, body: answer };
+};
 
 /**
- * Runs the host's handler for one incoming call and encodes its answer. Failures become an
- * error answer carrying the message (the caller sees a RemoteCallError); nothing is thrown.
+ * Runs the host's handler for one incoming call and encodes its answer with `codec`. Failures
+ * become an error answer carrying the message (the caller sees a RemoteCallError); nothing is thrown.
  */
+export const serveCallWith = async <Payload>(
+  codec: FrameCodec<Payload>,
+  handler: CallHandler | undefined,
+  from: NodeId,
+  callId: number,
+  body: Uint8Array,
+  maxFrameBytes: number,
+): Promise<EncodedFrame<Payload>> => {
+  const answer = await answerOf(handler, from, callId, body);
+  const encoded = codec.encode(answer);
+  return answer.kind !== DataFrameKind.CALL_RESPONSE || encoded.bytes <= maxFrameBytes
+    ? encoded
+    : codec.encode(callError(callId, `answer of ${encoded.bytes} bytes exceeds the frame limit of ${maxFrameBytes} bytes`));
+};
+
+/** serveCallWith for a transport whose frames are bytes. */
 export const serveCall = async (
   handler: CallHandler | undefined,
   from: NodeId,
   callId: number,
   body: Uint8Array,
   maxFrameBytes: number,
-): Promise<Uint8Array> => {
-  if (handler === undefined) {
-    return encodeCallError(callId, 'no call handler is registered on this node');
-  }
-  let answer: Uint8Array;
-  try {
-    answer = await handler(from, body);
-  } catch (error) {
-    return encodeCallError(callId, error instanceof Error ? error.message : String(error));
-  }
-  if (!(answer instanceof Uint8Array)) {
-    return encodeCallError(callId, 'call handler answered with something other than bytes');
-  }
-  const payload = encodeCallResponse(callId, answer);
-  return payload.byteLength <= maxFrameBytes
-    ? payload
-    : encodeCallError(callId, `answer of ${payload.byteLength} bytes exceeds the frame limit of ${maxFrameBytes} bytes`);
-};
+): Promise<Uint8Array> => (await serveCallWith(byteFrameCodec, handler, from, callId, body, maxFrameBytes)).payload;

@@ -1,5 +1,7 @@
 import type { Message, NodeId } from '@flotilla/raft';
+import { byteFrameCodec } from './byte-frame-codec.js';
 import { TransportClosedError } from './errors.js';
+import type { FrameCodec } from './frame-codec.js';
 import { Lane } from './handshake.js';
 import type { TransportLimits } from './limits.js';
 import { encodeOutgoing } from './outgoing-batch.js';
@@ -12,15 +14,17 @@ import { UnreachableReporter } from './unreachable-reporter.js';
 /**
  * The Raft side that every transport shares: a send is checked, encoded into frames and
  * counted the same way, and the host's handlers are kept the same way. A subclass owns its
- * lifecycle and the queues the frames go into.
+ * lifecycle and the queues the frames go into; `codec` says what a frame is on its wire.
  */
-export abstract class TransportBase {
+export abstract class FrameTransportBase<Payload> {
   abstract readonly self: NodeId;
   abstract readonly limits: TransportLimits;
   protected state: 'new' | 'running' | 'closed' = 'new';
   protected readonly counterTable = new PeerCounterTable();
   protected readonly unreachable = new UnreachableReporter();
   private raftHandler: RaftHandler = () => {};
+
+  protected constructor(protected readonly codec: FrameCodec<Payload>) {}
 
   sendRaft(to: NodeId, messages: readonly Message[]): void {
     if (this.state === 'new') {
@@ -30,7 +34,7 @@ export abstract class TransportBase {
       return;
     }
     // Checked even after close: a misaddressed batch is a host bug, whenever it comes.
-    const frames = encodeOutgoing(this.self, to, messages, this.limits.maxFrameBytes);
+    const frames = encodeOutgoing(this.codec, this.self, to, messages, this.limits.maxFrameBytes);
     if (this.state === 'closed') {
       this.counterTable.of(to).messagesDropped += messages.length;
       return;
@@ -61,5 +65,12 @@ export abstract class TransportBase {
   }
 
   /** Queues the batches for `to` on `lane`; one that cannot be queued is dropped, counted and reported. */
-  protected abstract enqueueAll(to: NodeId, lane: Lane, batches: readonly EncodedBatch[]): void;
+  protected abstract enqueueAll(to: NodeId, lane: Lane, batches: readonly EncodedBatch<Payload>[]): void;
+}
+
+/** The base of a transport whose frames are the CBOR bytes on a real wire. */
+export abstract class TransportBase extends FrameTransportBase<Uint8Array> {
+  protected constructor() {
+    super(byteFrameCodec);
+  }
 }

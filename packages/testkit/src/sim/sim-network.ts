@@ -1,8 +1,11 @@
 import type { Message, NodeId } from '@flotilla/raft';
-import type { Scheduler } from '@flotilla/transport';
+import { DataFrameKind, objectFrameCodec } from '@flotilla/transport';
+import type { InProcessWire, OutgoingFrame, Scheduler, TransmitOutcome, WireEndpoint, WireFrame, WirePort } from '@flotilla/transport';
 import type { Xoshiro128 } from '../random/xoshiro128.js';
-import type { Frame } from './frame.js';
 import { LinkFaults } from './link-faults.js';
+
+/** A frame on the simulated wire: it carries the objects, never encoded. */
+type Frame = WireFrame<OutgoingFrame>;
 
 /** How unreliable the network is; all probabilities are per frame. */
 export interface NetworkProfile {
@@ -29,16 +32,6 @@ export const RELIABLE_NETWORK: NetworkProfile = {
   longDelayStepsMax: 0,
   reportUnreachableProbability: 1,
 };
-
-/** A transport's side of the wire. */
-export interface NetworkEndpoint {
-  receive(frame: Frame): void;
-  /** `peer` left the network (closed or crashed), and this endpoint noticed. */
-  lost(peer: NodeId): void;
-}
-
-/** Put on the wire; lost silently (still on the wire for the sender); refused, and the sender knows. */
-export type TransmitOutcome = 'sent' | 'lost' | 'refused';
 
 interface InFlight {
   readonly frame: Frame;
@@ -71,17 +64,18 @@ const byStepThenSequence = (a: { atStep: number; sequence: number }, b: { atStep
  * number of steps (so frames reorder), dropped, duplicated, or refused on a cut link both at
  * send and at delivery time. Time is the network's step count, so call deadlines run on it too.
  */
-export class SimNetwork {
+export class SimNetwork implements InProcessWire<OutgoingFrame> {
+  readonly codec = objectFrameCodec;
   readonly links = new LinkFaults();
   readonly counters: NetworkCounters = { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
   /**
    * Scripted scenarios steer single messages: return the message (possibly altered) to send
-   * it, or undefined to drop it.
+   * it, or undefined to drop it (a frame left empty is lost).
    */
   intercept: ((message: Message) => Message | undefined) | undefined;
   /** Timers in steps behind the transports' millisecond deadlines. */
   readonly scheduler: Scheduler = { after: (delayMs, run) => this.after(delayMs, run) };
-  private readonly endpoints = new Map<NodeId, NetworkEndpoint>();
+  private readonly endpoints = new Map<NodeId, WireEndpoint<OutgoingFrame>>();
   private inflight: InFlight[] = [];
   private timers: Timer[] = [];
   private nextSequence = 0;
@@ -103,43 +97,52 @@ export class SimNetwork {
     return this.step;
   }
 
-  attach(node: NodeId, endpoint: NetworkEndpoint): void {
+  attach(node: NodeId, endpoint: WireEndpoint<OutgoingFrame>): WirePort<OutgoingFrame> {
     if (this.endpoints.has(node)) throw new Error(`node ${node} is already on the network`);
     this.endpoints.set(node, endpoint);
+    return {
+      canReach: (to) => this.canReach(node, to),
+      transmit: (frame, settled) => this.transmit(frame, settled),
+      detach: () => {
+        if (this.endpoints.get(node) === endpoint) this.detach(node);
+      },
+    };
   }
 
   /** The node left: frames still travelling to it are lost, and peers that notice are told. */
-  detach(node: NodeId): void {
-    if (!this.endpoints.delete(node)) return;
+  private detach(node: NodeId): void {
+    this.endpoints.delete(node);
     this.inflight = this.inflight.filter((item) => {
       if (item.frame.to !== node) return true;
       this.lose(item);
       return false;
     });
     for (const endpoint of [...this.endpoints.values()]) {
-      if (this.random.chance(this.profile.reportUnreachableProbability)) endpoint.lost(node);
+      if (this.random.chance(this.profile.reportUnreachableProbability)) endpoint.lost(node, 'peer left the network');
     }
   }
 
-  canReach(from: NodeId, to: NodeId): boolean {
+  private canReach(from: NodeId, to: NodeId): boolean {
     return this.endpoints.has(to) && !this.links.isCut(from, to);
   }
 
-  /** The messages a scripted scenario lets through, as it altered them. */
-  intercepted(messages: readonly Message[]): readonly Message[] {
+  /** The frame as a scripted scenario lets it through: undefined when it dropped every message. */
+  private intercepted(frame: Frame): Frame | undefined {
     const intercept = this.intercept;
-    if (intercept === undefined) return messages;
+    if (intercept === undefined || frame.payload.kind !== DataFrameKind.RAFT) return frame;
     const kept: Message[] = [];
-    for (const message of messages) {
+    for (const message of frame.payload.messages) {
       const altered = intercept(message);
       if (altered === undefined) this.counters.dropped++;
       else kept.push(altered);
     }
-    return kept;
+    return kept.length === 0 ? undefined : { ...frame, payload: { kind: DataFrameKind.RAFT, messages: kept } };
   }
 
   /** `settled` runs when a sent frame leaves the wire, delivered or not. */
-  transmit(frame: Frame, settled: () => void): TransmitOutcome {
+  private transmit(sent: Frame, settled: () => void): TransmitOutcome {
+    const frame = this.intercepted(sent);
+    if (frame === undefined) return 'lost';
     const messages = messageCount(frame);
     this.counters.sent += messages;
     if (!this.canReach(frame.from, frame.to)) {
@@ -207,4 +210,4 @@ export class SimNetwork {
   }
 }
 
-const messageCount = (frame: Frame): number => (frame.body.kind === 'raft' ? frame.body.messages.length : 0);
+const messageCount = (frame: Frame): number => (frame.payload.kind === DataFrameKind.RAFT ? frame.payload.messages.length : 0);

@@ -2,6 +2,8 @@ import { applyConfChange, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, confMembers, EntryTyp
 import type { ConfState, Entry, HardState, Message, NodeId, Ready, RaftStatus, SnapshotMeta } from '@flotilla/raft';
 import { FULL_HASH_RANGE, MemoryNodeStore, MemoryVolume } from '@flotilla/storage';
 import type { NodeStore, WriteBatch } from '@flotilla/storage';
+import { MemoryTransport } from '@flotilla/transport';
+import type { Transport } from '@flotilla/transport';
 import type { SafetyChecker } from '../invariants/safety-checker.js';
 import type { Xoshiro128 } from '../random/xoshiro128.js';
 import { decodeCommand, encodeCommand } from '../statemachine/kv-command.js';
@@ -9,7 +11,6 @@ import { KvStateMachine } from '../statemachine/kv-state-machine.js';
 import type { ClientRequest } from '../workload/client-request.js';
 import { SimLog } from './sim-log.js';
 import type { SimNetwork } from './sim-network.js';
-import { SimTransport } from './sim-transport.js';
 
 export const SIM_GROUP = groupId(1);
 /**
@@ -78,7 +79,7 @@ interface WaitingRead {
 /** The running half of a node, the process: lost on a crash, rebuilt from the volume on restart. */
 interface Running {
   readonly store: NodeStore;
-  readonly transport: SimTransport;
+  readonly transport: Transport;
   readonly raw: RawNode;
   readonly log: SimLog;
   kv: KvStateMachine;
@@ -115,7 +116,8 @@ const JOINING_HARD_STATE: HardState = { term: 0, vote: NO_NODE, commit: 0 };
  * One simulated replica, a process over a volume that outlives it: a RawNode whose durable
  * state lives in a MemoryNodeStore (written and reloaded through the NodeStore contract, with
  * syncs that land when the simulation says, and are lost in a crash), whose messages go
- * through a SimTransport, and the key-value state machine, driven exactly by the Ready contract.
+ * through a MemoryTransport over the simulated network, and the key-value state machine,
+ * driven exactly by the Ready contract.
  */
 export class SimNode {
   readonly volume = new MemoryVolume();
@@ -157,7 +159,7 @@ export class SimNode {
     const applyState = stored?.applyState ?? { appliedIndex: 0, appliedTerm: 0, stateMachine: new Uint8Array(0) };
     const raw = new RawNode({ id: this.id, group: SIM_GROUP, storage: log, random: this.random, applied: applyState.appliedIndex, ...this.settings });
     const kv = KvStateMachine.restore(applyState.stateMachine);
-    const transport = new SimTransport(this.env.network, { self: this.id, peers: this.env.nodeIds().filter((id) => id !== this.id) });
+    const transport = new MemoryTransport(this.env.network, { self: this.id, peers: this.env.nodeIds().filter((id) => id !== this.id) });
     const live: Running = {
       store,
       transport,

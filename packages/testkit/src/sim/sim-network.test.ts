@@ -1,12 +1,12 @@
 import { groupId, MessageType, nodeId } from '@flotilla/raft';
 import type { Message, NodeId } from '@flotilla/raft';
-import { CallTimeoutError, FrameTooLargeError, PeerUnreachableError } from '@flotilla/transport';
+import { CallTimeoutError, FrameTooLargeError, MemoryTransport, PeerUnreachableError } from '@flotilla/transport';
+import type { OutgoingFrame } from '@flotilla/transport';
 import { describeTransportConformance } from '@flotilla/transport/conformance';
 import { describe, expect, it } from 'vitest';
 import { Xoshiro128 } from '../random/xoshiro128.js';
 import { RELIABLE_NETWORK, SimNetwork } from './sim-network.js';
 import type { NetworkProfile } from './sim-network.js';
-import { SimTransport } from './sim-transport.js';
 
 /** Advances the network one step per turn of the event loop, so that awaiting tests see it move. */
 function pumpSteps(network: SimNetwork): () => void {
@@ -22,14 +22,15 @@ function pumpSteps(network: SimNetwork): () => void {
   };
 }
 
-// The reliable profile: a frame arrives one step later, a down link is always noticed. With a
-// step a millisecond, the suite's deadlines become step counts.
+// MemoryTransport over the simulated network, frames as objects. The reliable profile: a frame
+// arrives one step later, a down link is always noticed. With a step a millisecond, the
+// suite's deadlines become step counts.
 describeTransportConformance('simulated network', async ({ nodeCount, limits }) => {
   const network = new SimNetwork(new Xoshiro128(1), RELIABLE_NETWORK, 1);
   const deadPeer = nodeId(99);
   const ids = Array.from({ length: nodeCount }, (_, i) => nodeId(i + 1));
   const transports = ids.map(
-    (self) => new SimTransport(network, { self, peers: [...ids.filter((id) => id !== self), deadPeer], ...(limits === undefined ? {} : { limits }) }),
+    (self) => new MemoryTransport(network, { self, peers: [...ids.filter((id) => id !== self), deadPeer], ...(limits === undefined ? {} : { limits }) }),
   );
   await Promise.all(transports.map((transport) => transport.start()));
   const stopPump = pumpSteps(network);
@@ -53,13 +54,13 @@ const heartbeat = (from: number, to: number, term: number): Message => ({
 });
 
 /** Three started transports on one network, each recording the terms of what it receives. */
-async function threeNodes(profile: NetworkProfile, seed: number): Promise<{ network: SimNetwork; nodes: SimTransport[]; terms: Map<NodeId, number[]>; unreachable: NodeId[] }> {
+async function threeNodes(profile: NetworkProfile, seed: number): Promise<{ network: SimNetwork; nodes: MemoryTransport<OutgoingFrame>[]; terms: Map<NodeId, number[]>; unreachable: NodeId[] }> {
   const network = new SimNetwork(new Xoshiro128(seed), profile);
   const ids = [nodeId(1), nodeId(2), nodeId(3)];
   const terms = new Map<NodeId, number[]>();
   const unreachable: NodeId[] = [];
   const nodes = ids.map((self) => {
-    const transport = new SimTransport(network, { self, peers: ids.filter((id) => id !== self) });
+    const transport = new MemoryTransport(network, { self, peers: ids.filter((id) => id !== self) });
     const received: number[] = [];
     terms.set(self, received);
     transport.onRaft((_from, messages) => received.push(...messages.map((message) => message.term)));
@@ -116,6 +117,19 @@ describe('SimNetwork under the transports', () => {
     expect(at(nodes, 0).counters(nodeId(2)).messagesDropped).toBe(1);
   });
 
+  it('lets a scripted intercept alter and drop messages in flight; a frame it empties is lost unnoticed', async () => {
+    const { network, nodes, terms, unreachable } = await threeNodes(RELIABLE_NETWORK, 9);
+    network.intercept = (message) => (message.term === 1 ? undefined : { ...message, term: message.term * 10 });
+    at(nodes, 0).sendRaft(nodeId(2), [heartbeat(1, 2, 1), heartbeat(1, 2, 2)]);
+    at(nodes, 0).sendRaft(nodeId(2), [heartbeat(1, 2, 1)]);
+    network.advance();
+    await Promise.resolve();
+    expect(terms.get(nodeId(2))).toEqual([20]);
+    expect(network.counters).toMatchObject({ sent: 1, delivered: 1, dropped: 2 });
+    expect(at(nodes, 0).counters(nodeId(2))).toMatchObject({ framesSent: 2, messagesDropped: 0 });
+    expect(unreachable).toEqual([]);
+  });
+
   it('reports a down link when the profile says the sender notices, and loses frames silently otherwise', async () => {
     for (const [probability, reports] of [
       [1, [nodeId(2)]],
@@ -140,8 +154,8 @@ describe('SimNetwork under the transports', () => {
 
   it('frees a queue slot when its frame leaves the wire, delivered or lost', async () => {
     const network = new SimNetwork(new Xoshiro128(7), RELIABLE_NETWORK);
-    const a = new SimTransport(network, { self: nodeId(1), peers: [nodeId(2)], limits: { maxQueuedMessages: 1 } });
-    const b = new SimTransport(network, { self: nodeId(2), peers: [nodeId(1)] });
+    const a = new MemoryTransport(network, { self: nodeId(1), peers: [nodeId(2)], limits: { maxQueuedMessages: 1 } });
+    const b = new MemoryTransport(network, { self: nodeId(2), peers: [nodeId(1)] });
     await Promise.all([a.start(), b.start()]);
     a.sendRaft(nodeId(2), [heartbeat(1, 2, 1)]);
     a.sendRaft(nodeId(2), [heartbeat(1, 2, 2)]);
@@ -155,8 +169,8 @@ describe('SimNetwork under the transports', () => {
 
   it('splits a batch that outgrows a frame, and refuses a single message that cannot fit one', async () => {
     const network = new SimNetwork(new Xoshiro128(8), RELIABLE_NETWORK);
-    const a = new SimTransport(network, { self: nodeId(1), peers: [nodeId(2)], limits: { maxFrameBytes: 100 } });
-    const b = new SimTransport(network, { self: nodeId(2), peers: [nodeId(1)] });
+    const a = new MemoryTransport(network, { self: nodeId(1), peers: [nodeId(2)], limits: { maxFrameBytes: 100 } });
+    const b = new MemoryTransport(network, { self: nodeId(2), peers: [nodeId(1)] });
     await Promise.all([a.start(), b.start()]);
     const batches: number[] = [];
     b.onRaft((_from, messages) => batches.push(messages.length));
@@ -170,7 +184,7 @@ describe('SimNetwork under the transports', () => {
 
   it('runs call deadlines on steps, at the configured milliseconds per step', async () => {
     const network = new SimNetwork(new Xoshiro128(6), RELIABLE_NETWORK, 10);
-    const [a, b] = [nodeId(1), nodeId(2)].map((self) => new SimTransport(network, { self, peers: [self === 1 ? nodeId(2) : nodeId(1)] }));
+    const [a, b] = [nodeId(1), nodeId(2)].map((self) => new MemoryTransport(network, { self, peers: [self === 1 ? nodeId(2) : nodeId(1)] }));
     if (a === undefined || b === undefined) throw new Error('two transports expected');
     await Promise.all([a.start(), b.start()]);
     b.onCall(() => new Promise<Uint8Array>(() => {}));
