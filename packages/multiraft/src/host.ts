@@ -276,6 +276,7 @@ export class MultiRaftHost {
       if (replica.proposals.length > 0) this.proposeQueued(replica);
       replica.reads.issue(replica.raft, nowMs);
       this.options.snapshots.compactIfDue(replica, () => this.carriedBatch());
+      this.options.snapshots.trimLog(replica, () => this.carriedBatch());
       this.options.snapshots.maybeWriteFile(replica, () => this.schedule());
     }
   }

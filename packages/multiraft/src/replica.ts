@@ -55,6 +55,10 @@ export class Replica {
   quiesced = false;
   idleTicks = 0;
   snapshotsInstalled = 0;
+  /** Compacted entries still in the store, deleted a few per turn. */
+  logTrim: { readonly from: number; readonly through: number } | undefined;
+  /** Whether entries a previous run left below the snapshot were cleared from the store. */
+  storedLogTailCleared = false;
   /** Snapshot files written to send. */
   snapshotsTaken = 0;
   /** Log compactions at the threshold (they write no file). */

@@ -20,6 +20,9 @@ export interface SnapshotPolicyOptions {
  * of the range is written only when the core needs one to send, so a store of any size does not
  * pay a full scan every few thousand writes.
  */
+/** Stored entries deleted per replica per turn after a compaction. */
+const LOG_TRIM_ENTRIES_PER_TURN = 256;
+
 export class SnapshotPolicy {
   /** Installs begun per replica: a snapshot taken across an install is older than it and must not be recorded. */
   private readonly installsBegun = new WeakMap<Replica, number>();
@@ -48,10 +51,36 @@ export class SnapshotPolicy {
     if (!due || replica.appliedIndex <= current.index || replica.snapshotInProgress || sendingSnapshot(replica)) return;
     const meta: SnapshotMeta = { index: replica.appliedIndex, term: replica.appliedTerm, conf: replica.raft.confState() };
     const compactIndex = Math.max(replica.log.firstIndex() - 1, meta.index - this.catchUpEntries);
-    turnBatch().setSnapshotMeta(replica.group, meta).deleteLogBefore(replica.group, compactIndex + 1);
+    turnBatch().setSnapshotMeta(replica.group, meta);
+    this.trimStoredLogThrough(replica, compactIndex);
     this.track(replica.log.compacted(meta, compactIndex));
     replica.bytesSinceSnapshot = 0;
     replica.compactions++;
+  }
+
+  /** The stored entries up to `compactIndex` are to go (the in-memory log drops them at once). */
+  private trimStoredLogThrough(replica: Replica, compactIndex: number): void {
+    const from = replica.logTrim?.from ?? replica.log.firstIndex();
+    if (compactIndex >= from) replica.logTrim = { from, through: compactIndex };
+  }
+
+  /**
+   * Deletes a few compacted entries from the store in the turn's batch. Deleted all at once, a
+   * compaction's thousands of entries made its turn's write stall the loop for tens of
+   * milliseconds (the largest source of tail latency under load). At a replica's first turn,
+   * entries an earlier run kept below its snapshot (and a trim a crash cut short) are cleared.
+   */
+  trimLog(replica: Replica, turnBatch: () => WriteBatch): void {
+    if (!replica.storedLogTailCleared) {
+      turnBatch().deleteLogBefore(replica.group, replica.log.snapshot().index + 1);
+      replica.storedLogTailCleared = true;
+      return;
+    }
+    const trim = replica.logTrim;
+    if (trim === undefined) return;
+    const through = Math.min(trim.through, trim.from + LOG_TRIM_ENTRIES_PER_TURN - 1);
+    turnBatch().deleteLogEntries(replica.group, trim.from, through);
+    replica.logTrim = through === trim.through ? undefined : { from: through + 1, through: trim.through };
   }
 
   /** Called at a turn's start, when the replica's written state is exactly its applied state. */
@@ -77,8 +106,8 @@ export class SnapshotPolicy {
           return;
         }
         const compactIndex = Math.max(replica.log.firstIndex() - 1, meta.index - this.catchUpEntries);
-        const batch = store.newBatch().setSnapshotMeta(replica.group, meta).deleteLogBefore(replica.group, compactIndex + 1);
-        await store.writeBatch(batch, { sync: false });
+        await store.writeBatch(store.newBatch().setSnapshotMeta(replica.group, meta), { sync: false });
+        this.trimStoredLogThrough(replica, compactIndex);
         await replica.log.tookSnapshot(file, compactIndex);
         replica.bytesSinceSnapshot = 0;
         replica.snapshotsTaken++;
@@ -107,6 +136,8 @@ export class SnapshotPolicy {
   async install(replica: Replica, meta: SnapshotMeta, store: NodeStore): Promise<void> {
     this.installsBegun.set(replica, (this.installsBegun.get(replica) ?? 0) + 1);
     const stateBlob = await store.installSnapshot(replica.group, meta, replica.range);
+    // The install replaced the stored log itself.
+    replica.logTrim = undefined;
     const keys = await restoreMachine(replica, stateBlob, store);
     replica.appliedIndex = meta.index;
     replica.appliedTerm = meta.term;

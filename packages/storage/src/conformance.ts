@@ -179,6 +179,16 @@ export function describeNodeStoreConformance(name: string, createHarness: () => 
       });
     });
 
+    it('deletes log entries by index without reading the store, and refuses a bad range', async () => {
+      await withStore(async (store) => {
+        await store.writeBatch(store.newBatch().appendEntries(group(2), [1, 2, 3, 4, 5, 6, 7].map((i) => entry(i, 1)), 0), { sync: true });
+        await store.writeBatch(store.newBatch().deleteLogEntries(group(2), 5, 7), { sync: false });
+        expect((await store.loadGroup(group(2)))?.entries.map((e) => e.index)).toEqual([1, 2, 3, 4]);
+        expect(() => store.newBatch().deleteLogEntries(group(2), 0, 3)).toThrow(RangeError);
+        expect(() => store.newBatch().deleteLogEntries(group(2), 4, 3)).toThrow(RangeError);
+      });
+    });
+
     it('applies concurrently submitted batches in submission order', async () => {
       await withStore(async (store) => {
         const key = bytes('k');

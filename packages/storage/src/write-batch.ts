@@ -115,7 +115,21 @@ export class WriteBatch {
     return this.#add(...ops);
   }
 
-  /** Compaction: deletes the group's entries below `index`. */
+  /**
+   * Deletes the group's entries `from` through `through` by index, without reading the store:
+   * the cheap way to trim a log whose bounds the caller knows, a few entries per turn.
+   */
+  deleteLogEntries(group: GroupId, from: number, through: number): this {
+    this.#checkGroupLive(group);
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(through) || from < 1 || through < from) {
+      throw new RangeError(`group ${group}: bad log range ${from}..${through}`);
+    }
+    const ops: BatchOp[] = [];
+    for (let index = from; index <= through; index++) ops.push({ type: 'del', key: logKey(group, index) });
+    return this.#add(...ops);
+  }
+
+  /** Compaction: deletes the group's entries below `index`, whatever the store holds there (it reads the range). */
   deleteLogBefore(group: GroupId, index: number): this {
     this.#checkGroupLive(group);
     return this.#add({ type: 'clear', range: logRange(group, 0, index) });
