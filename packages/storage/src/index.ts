@@ -3,6 +3,7 @@ export { WriteBatch } from './write-batch.js';
 export { LevelNodeStore } from './level-node-store.js';
 export { MemoryNodeStore, MemoryVolume } from './memory-node-store.js';
 export { SyncGate } from './sync-gate.js';
+export { GroupLog } from './group-log.js';
 export type { CrashPoint, NodeStoreOptions } from './engine-node-store.js';
 export { FULL_HASH_RANGE, HASH_SPACE_END, type HashRange } from './hash-range.js';
 export { SnapshotCorruptError } from './errors.js';

@@ -6,7 +6,6 @@ export type { ClientSink, ClusterOptions } from './sim/cluster.js';
 export { SimNetwork, RELIABLE_NETWORK } from './sim/sim-network.js';
 export type { NetworkProfile, NetworkCounters } from './sim/sim-network.js';
 export { LinkFaults } from './sim/link-faults.js';
-export { SimLog } from './sim/sim-log.js';
 export { SimNode, SIM_GROUP } from './sim/sim-node.js';
 export type { SimCounters, SimRaftSettings } from './sim/sim-node.js';
 export { drawFaultProfile } from './sim/fault-profile.js';

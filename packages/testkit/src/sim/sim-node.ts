@@ -1,6 +1,6 @@
 import { applyConfChange, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, confMembers, EntryType, groupId, MessageType, NO_NODE, RawNode } from '@flotilla/raft';
 import type { ConfState, Entry, HardState, Message, NodeId, Ready, RaftStatus, SnapshotMeta } from '@flotilla/raft';
-import { FULL_HASH_RANGE, MemoryNodeStore, MemoryVolume } from '@flotilla/storage';
+import { FULL_HASH_RANGE, GroupLog, MemoryNodeStore, MemoryVolume } from '@flotilla/storage';
 import type { NodeStore, WriteBatch } from '@flotilla/storage';
 import { MemoryTransport } from '@flotilla/transport';
 import type { Transport } from '@flotilla/transport';
@@ -9,7 +9,6 @@ import type { Xoshiro128 } from '../random/xoshiro128.js';
 import { decodeCommand, encodeCommand } from '../statemachine/kv-command.js';
 import { KvStateMachine } from '../statemachine/kv-state-machine.js';
 import type { ClientRequest } from '../workload/client-request.js';
-import { SimLog } from './sim-log.js';
 import type { SimNetwork } from './sim-network.js';
 
 export const SIM_GROUP = groupId(1);
@@ -81,7 +80,7 @@ interface Running {
   readonly store: NodeStore;
   readonly transport: Transport;
   readonly raw: RawNode;
-  readonly log: SimLog;
+  readonly log: GroupLog;
   kv: KvStateMachine;
   applied: number;
   appliedTerm: number;
@@ -155,7 +154,7 @@ export class SimNode {
       stored = await store.loadGroup(SIM_GROUP);
     }
     this.volume.syncs.holding = true;
-    const log = new SimLog(stored);
+    const log = new GroupLog(stored);
     const applyState = stored?.applyState ?? { appliedIndex: 0, appliedTerm: 0, stateMachine: new Uint8Array(0) };
     const raw = new RawNode({ id: this.id, group: SIM_GROUP, storage: log, random: this.random, applied: applyState.appliedIndex, ...this.settings });
     const kv = KvStateMachine.restore(applyState.stateMachine);
@@ -391,7 +390,7 @@ export class SimNode {
   /** Swaps the staged snapshot in (durable when this resolves) and restarts the state machine from it. */
   private async install(live: Running, meta: SnapshotMeta): Promise<void> {
     const stateMachine = await live.store.installSnapshot(SIM_GROUP, meta, SIM_RANGE);
-    await live.log.installed(meta);
+    await live.log.installedSnapshot(meta);
     live.kv = KvStateMachine.restore(stateMachine);
     live.applied = meta.index;
     live.appliedTerm = meta.term;

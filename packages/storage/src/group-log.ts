@@ -1,11 +1,12 @@
 import { MemoryLogStorage, SnapshotTemporarilyUnavailableError } from '@flotilla/raft';
 import type { ConfState, Entry, HardState, LogStorage, SnapshotMeta } from '@flotilla/raft';
-import type { SnapshotFile, StoredGroup } from '@flotilla/storage';
+import type { SnapshotFile, StoredGroup } from './node-store.js';
 
 /**
- * One replica's log as the core sees it: the entries since the last compaction in memory (the
- * host writes them to the store in its own batches), and the newest snapshot served from a
- * file on disk. A snapshot the core asks for before its file exists is made on demand.
+ * One replica's log as the core sees it, synchronously: the entries since the last compaction
+ * in memory (the host writes them to the store in its own batches), and the newest snapshot
+ * served from the store's snapshot file. A snapshot the core asks for before its file exists
+ * (after a restart, or the bootstrap snapshot) makes it wait while the host writes one.
  */
 export class GroupLog implements LogStorage {
   private readonly memory = new MemoryLogStorage();
@@ -13,13 +14,17 @@ export class GroupLog implements LogStorage {
   /** The core asked for snapshot bytes that have no file yet. */
   snapshotWanted = false;
 
-  /** Rebuilds the log a replica stored: snapshot point, hard state, entries after the snapshot. */
-  constructor(stored: StoredGroup) {
+  /**
+   * Rebuilds the log a replica stored: snapshot point, hard state, entries after the snapshot.
+   * A replica created to join a group may have stored no snapshot yet (only a term and vote, say):
+   * its log starts at the beginning.
+   */
+  constructor(stored: StoredGroup | undefined) {
+    if (stored === undefined) return;
     const meta = stored.snapshotMeta;
-    if (meta === undefined) throw new Error(`group ${stored.group} has no snapshot record`);
-    this.memory.applySnapshot(meta, new Uint8Array(0));
+    if (meta !== undefined) this.memory.applySnapshot(meta, new Uint8Array(0));
     this.memory.append(stored.entries);
-    const commit = Math.max(stored.hardState.commit, meta.index, stored.applyState.appliedIndex);
+    const commit = Math.max(stored.hardState.commit, meta?.index ?? 0, stored.applyState.appliedIndex);
     this.memory.setHardState({ ...stored.hardState, commit });
   }
 

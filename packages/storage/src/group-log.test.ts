@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EntryType, groupId, nodeId, NO_NODE, SnapshotTemporarilyUnavailableError } from '@flotilla/raft';
 import type { ConfState, Entry, SnapshotMeta } from '@flotilla/raft';
-import type { SnapshotFile, StoredGroup } from '@flotilla/storage';
+import type { SnapshotFile, StoredGroup } from './node-store.js';
 import { GroupLog } from './group-log.js';
 
 const CONF: ConfState = { voters: [nodeId(1), nodeId(2), nodeId(3)], votersOutgoing: [], learners: [], learnersNext: [] };
@@ -52,9 +52,22 @@ describe('GroupLog', () => {
     expect(log.initialState().hardState.commit).toBe(3);
   });
 
-  it('refuses a group stored without a snapshot record', () => {
-    const { snapshotMeta: _omitted, ...withoutSnapshot } = storedGroup();
-    expect(() => new GroupLog(withoutSnapshot)).toThrow(/no snapshot record/);
+  it('starts empty for a replica with nothing stored', () => {
+    const log = new GroupLog(undefined);
+    expect([log.firstIndex(), log.lastIndex()]).toEqual([1, 0]);
+    expect(log.snapshot().index).toBe(0);
+  });
+
+  it('rebuilds a joining replica that stored a term and vote but no snapshot yet', () => {
+    const log = new GroupLog({
+      group: groupId(1),
+      hardState: { term: 4, vote: nodeId(2), commit: 0 },
+      conf: CONF,
+      applyState: { appliedIndex: 0, appliedTerm: 0, stateMachine: new Uint8Array(0) },
+      entries: [],
+    });
+    expect([log.firstIndex(), log.lastIndex()]).toEqual([1, 0]);
+    expect(log.initialState().hardState).toEqual({ term: 4, vote: 2, commit: 0 });
   });
 
   it('asks for a snapshot file when the core wants bytes it has none for', () => {
