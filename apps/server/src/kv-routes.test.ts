@@ -356,4 +356,13 @@ describe('service errors on /v1/kv', () => {
     expect(response.status).toBe(400);
     expect((await errorOf(response)).code).toBe('invalid_request');
   });
+
+  it('answers 413 without Retry-After on too_large: retrying cannot help', async () => {
+    const { app, service } = createTestApp();
+    service.failNext(new ServiceError('too_large', 'larger than the node ever queues'));
+    const response = await app.request('/v1/kv/k', put('v'));
+    expect(response.status).toBe(413);
+    expect(response.headers.get('retry-after')).toBeNull();
+    expect((await errorOf(response)).code).toBe('too_large');
+  });
 });

@@ -45,5 +45,7 @@ export const httpErrorFromServiceError = (error: ServiceError, request: FailedRe
     }
     case 'invalid_request':
       return new HttpError(400, error.code, error.message);
+    case 'too_large':
+      return new HttpError(413, error.code, error.message);
   }
 };

@@ -65,6 +65,13 @@ describe(`a node with at most ${MAX_PENDING_REQUESTS} requests pending (seed ${S
     expect(await node.get(keys[1] as Uint8Array, LINEARIZABLE)).toBeUndefined();
   });
 
+  it('refuses a request larger than the byte bound itself as too large, not overloaded', async () => {
+    const node = cluster.node(cluster.ids[0] as NodeId).service;
+    const key = bytes('big/never');
+    await expect(node.execute({ op: 'put', key, value: new Uint8Array(MAX_PENDING_BYTES + 1) })).rejects.toMatchObject({ code: 'too_large' });
+    expect(await node.get(key, LINEARIZABLE)).toBeUndefined();
+  });
+
   it('admits again once the pending requests are answered', async () => {
     for (const id of cluster.ids) {
       const node = cluster.node(id).service;

@@ -168,6 +168,9 @@ export class NodeService implements KvService {
   /** Bounds the work queued on this node; beyond the bounds a client is told to come back. */
   private async admitted<T>(bytes: number, work: () => Promise<T>): Promise<T> {
     if (this.closing) throw new ServiceError('shutting_down', 'the node is shutting down', { retryAfterMs: OVERLOAD_RETRY_AFTER_MS });
+    if (bytes > this.options.maxPendingBytes) {
+      throw new ServiceError('too_large', `the request's ${bytes} bytes exceed the ${this.options.maxPendingBytes} bytes this node queues at most`);
+    }
     if (this.pendingRequests >= this.options.maxPendingRequests || this.pendingBytes + bytes > this.options.maxPendingBytes) {
       throw new ServiceError('overloaded', 'too many requests are waiting on this node', { retryAfterMs: OVERLOAD_RETRY_AFTER_MS });
     }

@@ -80,6 +80,8 @@ export const SERVICE_ERROR_CODES = [
   'unknown_outcome',
   'shutting_down',
   'invalid_request',
+  /** The request alone is larger than the node ever admits at once: retrying cannot help. */
+  'too_large',
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 
