@@ -11,12 +11,6 @@ const WRITES_PER_PHASE = 20;
 /** Many election timeouts: a leader that does not step down by then never will on its own. */
 const QUIESCED_STEP_DOWN_WAIT_MS = 2_000;
 
-const leaderOf = (cluster: InMemoryCluster, group: GroupId): NodeId => {
-  const leader = cluster.leaderOf(group);
-  if (leader === undefined) throw new Error(`group ${group} has no leader`);
-  return leader;
-};
-
 /** Writes `keys` one after another through `via`; every write must be acknowledged. */
 const writeAll = async (cluster: InMemoryCluster, via: NodeId, keys: readonly Uint8Array[], value: string): Promise<Committed[]> => {
   const acknowledged: Committed[] = [];
@@ -35,7 +29,7 @@ describe(`losing the leader of a shard (seed ${SEED})`, () => {
     cluster = await InMemoryCluster.start({ shards: 3, seed: SEED });
     const c = cluster;
     const group = c.groupIds()[1] as GroupId;
-    const oldLeader = leaderOf(c, group);
+    const oldLeader = c.requireLeader(group);
     const others = c.ids.filter((id) => id !== oldLeader);
     const [first, second] = others as [NodeId, NodeId];
     const keys = c.keysInGroup(group, 3 * WRITES_PER_PHASE, 'failover/');
@@ -47,7 +41,7 @@ describe(`losing the leader of a shard (seed ${SEED})`, () => {
       ...(await writeAll(c, first, keys.slice(WRITES_PER_PHASE, WRITES_PER_PHASE * 1.5), 'during')),
       ...(await writeAll(c, second, keys.slice(WRITES_PER_PHASE * 1.5, WRITES_PER_PHASE * 2), 'during')),
     ];
-    const newLeader = leaderOf(c, group);
+    const newLeader = c.requireLeader(group);
     expect(newLeader).not.toBe(oldLeader);
     expect(Math.min(...during.map((write) => write.term))).toBeGreaterThan(Math.max(...before.map((write) => write.term)));
 
@@ -67,11 +61,11 @@ describe(`losing the leader of a shard (seed ${SEED})`, () => {
     }
 
     await c.startNode(oldLeader);
-    const leaderApplied = c.groupStatus(leaderOf(c, group), group).appliedIndex;
+    const leaderApplied = c.groupStatus(c.requireLeader(group), group).appliedIndex;
     await waitFor(`node ${oldLeader} to apply through ${leaderApplied}`, () =>
       c.groupStatus(oldLeader, group).appliedIndex >= leaderApplied ? true : undefined,
     );
-    const onLeader = await c.node(leaderOf(c, group)).service.scan(bytes('failover/'), 1_000, STALE);
+    const onLeader = await c.node(c.requireLeader(group)).service.scan(bytes('failover/'), 1_000, STALE);
     const onRestarted = await c.node(oldLeader).service.scan(bytes('failover/'), 1_000, STALE);
     expect(onRestarted.items).toHaveLength(keys.length);
     expect(onRestarted).toEqual(onLeader);
@@ -81,7 +75,7 @@ describe(`losing the leader of a shard (seed ${SEED})`, () => {
     cluster = await InMemoryCluster.start({ shards: 2, seed: SEED + 1 });
     const c = cluster;
     const group = c.groupIds()[0] as GroupId;
-    const oldLeader = leaderOf(c, group);
+    const oldLeader = c.requireLeader(group);
     const others = c.ids.filter((id) => id !== oldLeader);
     const [key, other] = c.keysInGroup(group, 2, 'cut-off/') as [Uint8Array, Uint8Array];
 
@@ -89,7 +83,7 @@ describe(`losing the leader of a shard (seed ${SEED})`, () => {
     c.hub.partition([oldLeader], others);
     const stranded = c.node(oldLeader).service.execute({ op: 'put', key, value: bytes('stranded') });
     await writeAll(c, others[0] as NodeId, [other], 'elsewhere');
-    expect(leaderOf(c, group)).not.toBe(oldLeader);
+    expect(c.requireLeader(group)).not.toBe(oldLeader);
     c.hub.heal();
 
     // Whatever the cut-off leader appended is overwritten by the new leader's log; the node proposes again there.
@@ -106,10 +100,8 @@ describe(`losing the leader of a shard (seed ${SEED})`, () => {
     cluster = await InMemoryCluster.start({ shards: 3, seed: SEED + 2 });
     const c = cluster;
     await c.node(c.ids[0] as NodeId).service.execute({ op: 'put', key: bytes('quiet'), value: bytes('v') });
-    await waitFor('every group on every node to quiesce', () =>
-      c.ids.every((id) => c.node(id).service.status().groups.every((group) => group.quiesced)) ? true : undefined,
-    );
-    const cutOff = leaderOf(c, c.groupIds()[0] as GroupId);
+    await c.waitQuiesced();
+    const cutOff = c.requireLeader(c.groupIds()[0] as GroupId);
     const others = c.ids.filter((id) => id !== cutOff);
     c.hub.partition([cutOff], others);
 

@@ -10,12 +10,6 @@ const WRITES = 300;
 const WAVE = 25;
 const STALE: ReadConsistency = { kind: 'stale' };
 
-const leaderOf = (cluster: InMemoryCluster, group: GroupId): NodeId => {
-  const leader = cluster.leaderOf(group);
-  if (leader === undefined) throw new Error(`group ${group} has no leader`);
-  return leader;
-};
-
 const writeMany = async (cluster: InMemoryCluster, via: NodeId, keys: readonly Uint8Array[]): Promise<void> => {
   for (let at = 0; at < keys.length; at += WAVE) {
     await Promise.all(
@@ -41,7 +35,7 @@ describe(`a node that missed more than the kept log (seed ${SEED})`, () => {
   };
 
   const expectCaughtUpBySnapshot = async (c: InMemoryCluster, lagging: NodeId, group: GroupId, keyCount: number): Promise<void> => {
-    const leader = leaderOf(c, group);
+    const leader = c.requireLeader(group);
     const leaderStatus = c.groupStatus(leader, group);
     expect(leaderStatus.firstIndex).toBeGreaterThan(2);
     await waitFor(`node ${lagging} to install a snapshot of group ${group} and apply through ${leaderStatus.commitIndex}`, () => {
@@ -58,9 +52,9 @@ describe(`a node that missed more than the kept log (seed ${SEED})`, () => {
     cluster = await start(SEED);
     const c = cluster;
     const group = c.groupIds()[0] as GroupId;
-    const lagging = c.ids.find((id) => id !== leaderOf(c, group)) as NodeId;
+    const lagging = c.ids.find((id) => id !== c.requireLeader(group)) as NodeId;
     const keys = await writeWithout(c, lagging, group);
-    const leader = leaderOf(c, group);
+    const leader = c.requireLeader(group);
     // Compacting writes no file: the leader writes one only when the lagging node needs it.
     expect(c.groupStatus(leader, group).compactions).toBeGreaterThan(0);
     expect(c.groupStatus(leader, group).snapshotsTaken).toBe(0);
@@ -74,7 +68,7 @@ describe(`a node that missed more than the kept log (seed ${SEED})`, () => {
     cluster = await start(SEED + 1);
     const c = cluster;
     const group = c.groupIds()[1] as GroupId;
-    const lagging = c.ids.find((id) => id !== leaderOf(c, group)) as NodeId;
+    const lagging = c.ids.find((id) => id !== c.requireLeader(group)) as NodeId;
     const keys = await writeWithout(c, lagging, group);
     // Both remaining nodes restart, so no snapshot file is open anywhere; they come back as a quorum.
     const survivors = c.runningIds;
@@ -85,14 +79,14 @@ describe(`a node that missed more than the kept log (seed ${SEED})`, () => {
     await c.startNode(lagging);
     await expectCaughtUpBySnapshot(c, lagging, group, keys.length);
     // Counted since the leader's restart, a few entries past its last stored snapshot: made for the lagging node.
-    expect(c.groupStatus(leaderOf(c, group), group).snapshotsTaken).toBeGreaterThan(0);
+    expect(c.groupStatus(c.requireLeader(group), group).snapshotsTaken).toBeGreaterThan(0);
   });
 
   it('keeps an installed snapshot when a snapshot file it started writing before finishes after it', async () => {
     cluster = await start(SEED + 2);
     const c = cluster;
     const group = c.groupIds()[0] as GroupId;
-    const lagging = c.ids.find((id) => id !== leaderOf(c, group)) as NodeId;
+    const lagging = c.ids.find((id) => id !== c.requireLeader(group)) as NodeId;
     const slowTake = gatedSnapshots();
     await c.restartNode(lagging, slowTake.wrap);
     await c.waitReady();
@@ -109,7 +103,7 @@ describe(`a node that missed more than the kept log (seed ${SEED})`, () => {
     c.hub.partition([lagging], c.ids.filter((id) => id !== lagging));
     await writeMany(c, writer, c.keysInGroup(group, WRITES, 'snap/late/'));
     c.hub.heal();
-    const leaderCommit = c.groupStatus(leaderOf(c, group), group).commitIndex;
+    const leaderCommit = c.groupStatus(c.requireLeader(group), group).commitIndex;
     await waitFor(`node ${lagging} to install a snapshot`, () => {
       const status = c.groupStatus(lagging, group);
       return status.snapshotsInstalled > 0 && status.appliedIndex >= leaderCommit ? true : undefined;
@@ -125,7 +119,7 @@ describe(`a node that missed more than the kept log (seed ${SEED})`, () => {
     // What the node stored must still describe the installed state: it restarts and serves it.
     await c.restartNode(lagging);
     await c.waitReady();
-    const onLeader = await c.node(leaderOf(c, group)).service.scan(bytes('snap/'), 1_000, STALE);
+    const onLeader = await c.node(c.requireLeader(group)).service.scan(bytes('snap/'), 1_000, STALE);
     const onLagging = await c.node(lagging).service.scan(bytes('snap/'), 1_000, STALE);
     expect(onLagging).toEqual(onLeader);
   });

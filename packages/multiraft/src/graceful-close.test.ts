@@ -41,9 +41,7 @@ describe(`closing a node gracefully (seed ${SEED})`, () => {
     cluster = await InMemoryCluster.start({ shards: 3, seed: SEED + 1 });
     const c = cluster;
     await c.node(c.ids[0] as NodeId).service.execute({ op: 'put', key: bytes('quiet'), value: bytes('v') });
-    await waitFor('every group on every node to quiesce', () =>
-      c.ids.every((id) => c.node(id).service.status().groups.every((group) => group.quiesced)) ? true : undefined,
-    );
+    await c.waitQuiesced();
     const closing = c.ids[1] as NodeId;
     await expectHandedOff(c, closing, ledBy(c, closing));
   });

@@ -175,12 +175,25 @@ export class InMemoryCluster {
     return bestNode;
   }
 
+  /** The group's leader; throws when no running node leads it. */
+  requireLeader(group: GroupId): NodeId {
+    const leader = this.leaderOf(group);
+    if (leader === undefined) throw new Error(`group ${group} has no leader`);
+    return leader;
+  }
+
+  /** Waits until every group on every running node has gone idle (quiesced). */
+  async waitQuiesced(): Promise<void> {
+    await waitFor('every group on every node to quiesce', () =>
+      this.runningIds.every((id) => this.node(id).service.status().groups.every((group) => group.quiesced)) ? true : undefined,
+    );
+  }
+
   /** Cuts the group's leader off until `wanted` is elected (a few rounds: each election is random). */
   async isolateLeadersUntil(group: GroupId, wanted: NodeId): Promise<void> {
     for (let round = 1; this.leaderOf(group) !== wanted; round++) {
       if (round > 20) throw new Error(`node ${wanted} never won an election of group ${group}`);
-      const isolated = this.leaderOf(group);
-      if (isolated === undefined) throw new Error(`group ${group} has no leader`);
+      const isolated = this.requireLeader(group);
       this.hub.partition([isolated], this.ids.filter((id) => id !== isolated));
       await waitFor(`a new leader of group ${group} without node ${isolated}`, () => {
         const leader = this.leaderOf(group);
