@@ -403,8 +403,12 @@ export class MultiRaftHost {
       }
     }
     const written = anything ? store.writeBatch(batch, { sync: mustSync }) : undefined;
-    whileWriting();
-    await written;
+    try {
+      whileWriting();
+    } finally {
+      // Awaited even if `whileWriting` threw, so a failed write is never left unobserved.
+      await written;
+    }
     this.carriedWritten(marks);
   }
 

@@ -40,9 +40,10 @@ export class SnapshotPolicy {
   }
 
   /**
-   * Compacts the replica's log in the turn's batch (which also carries the apply writes up to the
-   * applied index; asked for only when needed) when the log has outgrown the threshold. Not while a snapshot is being
-   * sent: moving the snapshot point would restart the transfer, which then might never finish.
+   * Compacts the replica's log in the turn's batch (which also carries the apply writes up to
+   * the applied index; asked for only when needed) when the log has outgrown the threshold. Not
+   * while a snapshot is being sent: moving the snapshot point would restart the transfer, which
+   * then might never finish.
    */
   compactIfDue(replica: Replica, turnBatch: () => WriteBatch): void {
     const current = replica.log.snapshot();

@@ -85,8 +85,7 @@ export class GroupLog implements LogStorage {
    * entries up to `compactIndex` go, and a file of an older snapshot is released.
    */
   compacted(meta: SnapshotMeta, compactIndex: number): Promise<void> {
-    this.memory.createSnapshot(meta.index, meta.conf, new Uint8Array(0));
-    this.memory.compact(compactIndex);
+    this.moveSnapshotPoint(meta, compactIndex);
     return this.replaceFile(undefined);
   }
 
@@ -95,12 +94,15 @@ export class GroupLog implements LogStorage {
    * (at most the snapshot's index; entries kept below it spare slow followers a snapshot).
    */
   tookSnapshot(file: SnapshotFile, compactIndex: number): Promise<void> {
-    if (file.meta.index > this.memory.snapshot().index) {
-      this.memory.createSnapshot(file.meta.index, file.meta.conf, new Uint8Array(0));
-    }
-    this.memory.compact(compactIndex);
+    this.moveSnapshotPoint(file.meta, compactIndex);
     this.snapshotWanted = false;
     return this.replaceFile(file);
+  }
+
+  /** The snapshot point moves up to `meta` (a file may be of the current point) and the log is compacted. */
+  private moveSnapshotPoint(meta: SnapshotMeta, compactIndex: number): void {
+    if (meta.index > this.memory.snapshot().index) this.memory.createSnapshot(meta.index, meta.conf, new Uint8Array(0));
+    this.memory.compact(compactIndex);
   }
 
   close(): Promise<void> {
