@@ -1,3 +1,4 @@
+import { coalesceInto } from './coalesce.js';
 import { applyConfChange, isJoint } from './confchange.js';
 import type { ResolvedRaftConfig } from './config.js';
 import { entriesBytes, entryPayloadBytes } from './entry-size.js';
@@ -81,7 +82,9 @@ export class Raft {
     if (applied < snapshotIndex) {
       throw new InvalidRequestError(`applied ${applied} is below the snapshot index ${snapshotIndex}`);
     }
-    this.log = new RaftLog(storage, hardState.commit, applied);
+    // The commit index is volatile state (the paper's Figure 2): a host may write it lazily, and
+    // whatever was applied was committed.
+    this.log = new RaftLog(storage, Math.max(hardState.commit, applied), applied);
     this.tracker = new ProgressTracker(conf, cfg.maxInflightMessages, cfg.maxInflightBytes);
     this.readOnly = new ReadOnly(cfg.maxPendingReadIndexRequests);
     // The storage's configuration is the snapshot's; entries applied since then changed it.
@@ -107,7 +110,8 @@ export class Raft {
     if (message.to === this.id) throw new RaftInvariantError(`message ${message.type} to self`);
     // Forwarded proposals and reads carry no term: the leader treats them as local requests.
     const forwarded = message.type === MessageType.PROP || message.type === MessageType.READ_INDEX;
-    this.msgs.push({ ...message, group: this.cfg.group, from: this.id, term: message.term ?? (forwarded ? LOCAL_TERM : this.term) });
+    const stamped: Message = { ...message, group: this.cfg.group, from: this.id, term: message.term ?? (forwarded ? LOCAL_TERM : this.term) };
+    if (!coalesceInto(this.msgs, stamped, this.cfg.maxMessageBytes)) this.msgs.push(stamped);
   }
 
   // ---- role changes --------------------------------------------------------------------
