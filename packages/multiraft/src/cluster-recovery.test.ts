@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GroupId, NodeId } from '@flotilla/raft';
+import type { GroupId, HardState, NodeId } from '@flotilla/raft';
+import type { NodeStore } from '@flotilla/storage';
 import type { KeyValue, ReadConsistency } from './service.js';
-import { bytes, InMemoryCluster, text } from './testing/in-memory-cluster.js';
+import { bytes, InMemoryCluster, text, waitFor } from './testing/in-memory-cluster.js';
 
 const SEED = 71;
 const KEYS = 24;
@@ -52,4 +53,44 @@ describe(`a whole cluster closed and reopened on its volumes (seed ${SEED})`, ()
       expect(read).toMatchObject({ createRevision: before[i]?.createRevision, modRevision: revision, version: (before[i]?.version ?? 0) + 1 });
     }
   });
+
+  it('writes term and vote only: a node restarts from its applied index and relearns the commit index', async () => {
+    cluster = await InMemoryCluster.start({ shards: 1, seed: SEED });
+    const c = cluster;
+    const [first, , third] = c.ids as [NodeId, NodeId, NodeId];
+    const written: HardState[] = [];
+    const recordHardStates = (store: NodeStore): NodeStore => {
+      const newBatch = store.newBatch.bind(store);
+      store.newBatch = () => {
+        const batch = newBatch();
+        const setHardState = batch.setHardState.bind(batch);
+        batch.setHardState = (group, hardState) => {
+          written.push(hardState);
+          return setHardState(group, hardState);
+        };
+        return batch;
+      };
+      return store;
+    };
+    await c.restartNode(third, recordHardStates);
+    await c.waitReady();
+    const group = c.groupIds()[0] as GroupId;
+    const commitBefore = c.groupStatus(third, group).commitIndex;
+    const keys = Array.from({ length: 20 }, (_, i) => bytes(`lazy-commit/${i}`));
+    for (const [i, key] of keys.entries()) await putRevision(c, first, key, `value ${i}`);
+    await waitFor('the third node to apply every write', () => (c.groupStatus(third, group).appliedIndex >= c.groupStatus(first, group).commitIndex ? true : undefined));
+    expect(c.groupStatus(third, group).commitIndex).toBeGreaterThanOrEqual(commitBefore + keys.length);
+    // Only a term or vote change is written, never a commit index alone.
+    for (const [i, hardState] of written.entries()) {
+      const previous = written[i - 1];
+      if (previous !== undefined) expect([hardState.term, hardState.vote]).not.toEqual([previous.term, previous.vote]);
+    }
+    expect(written.length).toBeLessThan(keys.length);
+
+    await c.restartNode(third);
+    await c.waitReady();
+    for (const [i, key] of keys.entries()) {
+      expect(await c.node(third).service.get(key, { kind: 'stale' })).toMatchObject({ value: bytes(`value ${i}`) });
+    }
+  }, 20_000);
 });

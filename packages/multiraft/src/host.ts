@@ -393,13 +393,15 @@ export class MultiRaftHost {
       }
       const hardState = ready.hardState;
       if (hardState !== undefined) {
-        batch.setHardState(replica.group, hardState);
         replica.log.setHardState(hardState);
-        anything = true;
-        // Only term and vote must survive a crash before we speak; a lost commit index is relearned.
+        // Term and vote must survive a crash before we speak. The commit index alone is not
+        // written: a restart starts from the applied index and relearns the rest from the leader.
         const durable = this.durableHardStates.get(replica.group);
-        if (durable === undefined || durable.term !== hardState.term || durable.vote !== hardState.vote) mustSync = true;
-        this.durableHardStates.set(replica.group, hardState);
+        if (durable === undefined || durable.term !== hardState.term || durable.vote !== hardState.vote) {
+          batch.setHardState(replica.group, hardState);
+          this.durableHardStates.set(replica.group, hardState);
+          mustSync = anything = true;
+        }
       }
     }
     const written = anything ? store.writeBatch(batch, { sync: mustSync }) : undefined;
