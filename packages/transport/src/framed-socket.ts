@@ -75,7 +75,7 @@ export class FramedSocket {
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      process.nextTick(this.uncork);
+      setImmediate(this.uncork);
     }
     this.socket.write(frameHeader(payload.byteLength));
     this.socket.write(payload, () => {
