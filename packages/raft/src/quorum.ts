@@ -19,8 +19,18 @@ export const majoritySize = (count: number): number => Math.floor(count / 2) + 1
  */
 export const majorityCommitIndex = (voters: readonly NodeId[], match: (id: NodeId) => number | undefined): number => {
   if (voters.length === 0) return Infinity;
-  const matched = voters.map((id) => match(id) ?? 0).sort((a, b) => b - a);
-  return matched[majoritySize(voters.length) - 1] as number;
+  // The highest index that a majority holds, found without sorting: a leader asks on every
+  // acknowledgement, and a sort's copies were a measurable share of its allocations.
+  const needed = majoritySize(voters.length);
+  let committed = 0;
+  for (const candidate of voters) {
+    const index = match(candidate) ?? 0;
+    if (index <= committed) continue;
+    let holding = 0;
+    for (const voter of voters) if ((match(voter) ?? 0) >= index) holding++;
+    if (holding >= needed) committed = index;
+  }
+  return committed;
 };
 
 /** Joint consensus: an index is committed only when both majorities have it. */
