@@ -130,7 +130,7 @@ export class EngineNodeStore implements NodeStore {
 
   writeBatch(batch: WriteBatch, options: { sync: boolean }): Promise<void> {
     return this.#exclusive(async () => {
-      const ops = await this.#resolve(batch.operations);
+      const ops = batch.hasClears ? await this.#resolve(batch.operations) : (batch.operations as readonly KvOp[]);
       await Promise.all([
         ops.length > 0 ? this.engine.write(ops, options) : undefined,
         options.sync ? this.#staging.syncAll() : undefined,
