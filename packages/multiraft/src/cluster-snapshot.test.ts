@@ -124,3 +124,30 @@ describe(`a node that missed more than the kept log (seed ${SEED})`, () => {
     expect(onLagging).toEqual(onLeader);
   });
 });
+
+describe(`compaction on a busy group (seed ${SEED})`, () => {
+  let cluster: InMemoryCluster | undefined;
+  afterEach(() => cluster?.close());
+
+  it('deletes the compacted entries from every store, not only from memory', async () => {
+    // A threshold of 1,000 keeps 500 entries for followers a little behind, so the first
+    // compaction deletes about 500 stored entries: more than one turn's share.
+    cluster = await InMemoryCluster.start({ shards: 1, seed: SEED, config: { snapshotThresholdEntries: 1_000 } });
+    const c = cluster;
+    const group = c.groupIds()[0] as GroupId;
+    await writeMany(c, c.ids[0] as NodeId, c.keysInGroup(group, 1_200, 'trim/'));
+    for (const id of c.ids) {
+      await waitFor(`node ${id} to compact and trim its stored log`, () => {
+        const status = c.groupStatus(id, group);
+        const stored = c.storedLogIndexes(id, group);
+        return status.compactions > 0 && stored[0] === status.firstIndex ? true : undefined;
+      });
+      const status = c.groupStatus(id, group);
+      expect(status.firstIndex).toBeGreaterThan(400);
+      // Exactly the in-memory log's range: nothing below it, no gap inside it.
+      const stored = c.storedLogIndexes(id, group);
+      expect(stored).toEqual(Array.from({ length: stored.length }, (_, i) => status.firstIndex + i));
+      expect(stored[stored.length - 1]).toBeGreaterThanOrEqual(status.appliedIndex);
+    }
+  }, 30_000);
+});

@@ -204,6 +204,22 @@ export class InMemoryCluster {
     }
   }
 
+  /**
+   * The log indexes the node's store holds for `group`, read off its volume as a restart would
+   * find them (key layout: 0x01, group u32, 0x01, index u64, big-endian).
+   */
+  storedLogIndexes(id: NodeId, group: GroupId): number[] {
+    const volume = this.volumes.get(id);
+    if (volume === undefined) throw new Error(`node ${id} is not a member`);
+    const indexes: number[] = [];
+    for (const [key] of volume.disk.entries) {
+      if (key.length !== 14 || key[0] !== 0x01 || key[5] !== 0x01) continue;
+      const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
+      if (view.getUint32(1) === group) indexes.push(Number(view.getBigUint64(6)));
+    }
+    return indexes;
+  }
+
   /** Waits until every running node is ready and every group has a running leader they all agree on. */
   async waitReady(timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
     await waitFor(
