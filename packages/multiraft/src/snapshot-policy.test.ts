@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupId, type SnapshotMeta } from '@flotilla/raft';
+import { groupId, ProgressState, type SnapshotMeta } from '@flotilla/raft';
 import { MemoryNodeStore, type WriteBatch } from '@flotilla/storage';
 import type { NodeLogger } from './node-logger.js';
 import type { Replica } from './replica.js';
@@ -35,6 +35,55 @@ describe('SnapshotPolicy.trimLog', () => {
       { clears: 0, deletes: 0 },
     ]);
     expect(replica.logTrim).toBeUndefined();
+    await store.close();
+  });
+});
+
+describe('SnapshotPolicy.compactIfDue', () => {
+  const conf = { voters: [], votersOutgoing: [], learners: [], learnersNext: [] };
+  /** A leader 2,000 entries past its snapshot, with one follower in the given progress state. */
+  const dueLeader = (followerState: ProgressState): { replica: Replica; compacted: SnapshotMeta[] } => {
+    const compacted: SnapshotMeta[] = [];
+    const replica = {
+      group: groupId(7),
+      isLeader: true,
+      appliedIndex: 2_100,
+      appliedTerm: 3,
+      bytesSinceSnapshot: 0,
+      snapshotInProgress: false,
+      compactions: 0,
+      logTrim: undefined,
+      raft: { status: () => ({ progress: [{ id: 2, state: followerState }] }), confState: () => conf },
+      log: {
+        snapshot: () => ({ index: 100, term: 1, conf }),
+        firstIndex: () => 101,
+        compacted: (meta: SnapshotMeta) => {
+          compacted.push(meta);
+          return Promise.resolve();
+        },
+      },
+    } as unknown as Replica;
+    return { replica, compacted };
+  };
+
+  it('compacts a leader past the threshold, but not while a follower is receiving a snapshot', async () => {
+    const store = await MemoryNodeStore.open();
+    const policy = new SnapshotPolicy({ store, thresholdEntries: 1_000, thresholdBytes: 1 << 30, logger: quiet, onFatal: (error) => { throw error; } });
+    const replicating = dueLeader(ProgressState.REPLICATE);
+    policy.compactIfDue(replicating.replica, () => store.newBatch());
+    expect(replicating.compacted.map((meta) => meta.index)).toEqual([2_100]);
+    expect(replicating.replica.compactions).toBe(1);
+
+    // Moving the snapshot point would restart the transfer, which then might never finish.
+    const sending = dueLeader(ProgressState.SNAPSHOT);
+    let asked = false;
+    policy.compactIfDue(sending.replica, () => {
+      asked = true;
+      return store.newBatch();
+    });
+    expect(sending.compacted).toEqual([]);
+    expect(asked).toBe(false);
+    await policy.settled();
     await store.close();
   });
 });
