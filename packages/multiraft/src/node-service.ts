@@ -185,7 +185,9 @@ export class NodeService implements KvService {
   }
 
   private notLeader(replica: Replica): ServiceError {
-    const leader = replica.raft.basicStatus().leader;
+    const status = replica.raft.basicStatus();
+    // A leader handing its group over refuses writes until the transfer ends: point at the successor.
+    const leader = status.leader === this.options.host.self && status.leadTransferee !== NO_NODE ? status.leadTransferee : status.leader;
     const leaderUrl = leader === NO_NODE ? undefined : this.options.clientUrls.get(leader);
     if (leaderUrl === undefined) {
       return new ServiceError('no_leader', `group ${replica.group} has no known leader`, { retryAfterMs: this.options.host.electionTimeoutMs });
