@@ -368,19 +368,12 @@ export class MultiRaftHost {
     const { store } = this.options;
     let mustSync = false;
     for (const { replica, ready } of work) {
-      const { snapshot } = ready;
-      let installed = false;
       for (const chunk of ready.snapshotChunks) {
         await store.stageSnapshotChunk(replica.group, chunk);
         mustSync = true;
-        // Installed at its last chunk: a chunk of a newer snapshot later in the same Ready
-        // restarts the staging file.
-        if (snapshot !== undefined && !installed && chunk.done && chunk.meta.index === snapshot.index && chunk.meta.term === snapshot.term) {
-          await this.installReceived(replica, snapshot);
-          installed = true;
-        }
       }
-      if (snapshot !== undefined && !installed) await this.installReceived(replica, snapshot);
+      // The store keeps a complete snapshot staged even when a newer one's first chunks follow it.
+      if (ready.snapshot !== undefined) await this.installReceived(replica, ready.snapshot);
     }
     const { batch: carried, marks } = this.takeCarried();
     const batch = carried ?? store.newBatch();

@@ -356,6 +356,27 @@ export function describeNodeStoreConformance(name: string, createHarness: () => 
         });
       });
 
+      it('installs a completely received snapshot after a newer one started arriving, then the newer one', async () => {
+        await withPair(async (source, target) => {
+          const newer: SnapshotMeta = { ...meta, index: meta.index + 10 };
+          const olderFile = await source.createSnapshot(group(9), middle, meta, stateMachine);
+          const newerFile = await source.createSnapshot(group(9), middle, newer, stateMachine);
+          const olderChunks = chunksOf(olderFile, [500]);
+          const newerChunks = chunksOf(newerFile, [500]);
+          await olderFile.release();
+          await newerFile.release();
+          // As in one Ready that finishes one snapshot and starts the next.
+          for (const chunk of olderChunks) await target.stageSnapshotChunk(group(9), chunk);
+          await stageAll(target, group(9), newerChunks.slice(0, 1));
+          await target.installSnapshot(group(9), meta, middle);
+          expect((await target.loadGroup(group(9)))?.snapshotMeta).toEqual(meta);
+          await stageAll(target, group(9), newerChunks.slice(1));
+          await target.installSnapshot(group(9), newer, middle);
+          expect((await target.loadGroup(group(9)))?.snapshotMeta).toEqual(newer);
+          expect(await collect(target, middle)).toEqual(await collect(source, middle));
+        });
+      });
+
       it('keeps the log after the snapshot only when the log holds the snapshot entry', async () => {
         await withPair(async (source, target) => {
           const file = await source.createSnapshot(group(9), middle, meta, stateMachine);

@@ -318,7 +318,7 @@ export class EngineNodeStore implements NodeStore {
 
   /** Everything after the marker; idempotent, so recovery simply runs it again. */
   async #finishInstall(group: GroupId, { meta, range }: InstallMarker): Promise<Uint8Array> {
-    const blob = stagingBlobName(group);
+    const blob = stagingBlobName(group, meta);
     await this.#clearRange(userRange(range), true);
     this.#crashPoint('install:cleared');
 

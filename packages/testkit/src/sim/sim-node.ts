@@ -105,7 +105,6 @@ interface Running {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const requestKey = (client: number, seq: number): string => `${client}/${seq}`;
-const sameSnapshot = (a: SnapshotMeta, b: SnapshotMeta): boolean => a.index === b.index && a.term === b.term;
 const sameIds = (a: readonly NodeId[], b: readonly NodeId[]): boolean => a.length === b.length && a.every((id, i) => id === b[i]);
 const sameConf = (a: ConfState, b: ConfState): boolean =>
   sameIds(a.voters, b.voters) && sameIds(a.votersOutgoing, b.votersOutgoing) && sameIds(a.learners, b.learners) && sameIds(a.learnersNext, b.learnersNext);
@@ -343,16 +342,8 @@ export class SimNode {
   /** The Ready contract against the store: everything durable first, then messages, applies, advance. */
   private async persist(live: Running, ready: Ready): Promise<void> {
     const { store, log } = live;
-    let installed = false;
-    for (const chunk of ready.snapshotChunks) {
-      await store.stageSnapshotChunk(SIM_GROUP, chunk);
-      // Installed as soon as its last chunk is staged: the same Ready may go on to stage the next snapshot's first chunks.
-      if (!installed && ready.snapshot !== undefined && chunk.done && sameSnapshot(chunk.meta, ready.snapshot)) {
-        await this.install(live, ready.snapshot);
-        installed = true;
-      }
-    }
-    if (!installed && ready.snapshot !== undefined) await this.install(live, ready.snapshot);
+    for (const chunk of ready.snapshotChunks) await store.stageSnapshotChunk(SIM_GROUP, chunk);
+    if (ready.snapshot !== undefined) await this.install(live, ready.snapshot);
     const batch = store.newBatch();
     if (ready.entries.length > 0) batch.appendEntries(SIM_GROUP, ready.entries, log.lastIndex());
     if (ready.hardState !== undefined) batch.setHardState(SIM_GROUP, ready.hardState);
