@@ -4,7 +4,7 @@ import type { NodeId, Random } from '@flotilla/raft';
 import { createKeyHasher, KvInputError } from '@flotilla/kv';
 import type { NodeStore } from '@flotilla/storage';
 import type { Transport } from '@flotilla/transport';
-import { loadOrBootstrap } from './bootstrap.js';
+import { clusterSeedOf, loadOrBootstrap } from './bootstrap.js';
 import { MultiRaftHost } from './host.js';
 import { preferredLeader, transferTarget } from './leader-placement.js';
 import { NodeService } from './node-service.js';
@@ -50,8 +50,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     });
   };
   const hasher = await createKeyHasher();
-  const members = [...config.peers.keys()];
-  const stored = await loadOrBootstrap(store, { self: config.id, members, shards: config.initialShards }, hasher);
+  const stored = await loadOrBootstrap(store, clusterSeedOf(config), hasher);
   const freshCluster = stored.every((group) => group.hardState.term <= 1 && group.entries.length === 0);
 
   const replicas: Replica[] = [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BOOTSTRAP_INDEX, BOOTSTRAP_TERM, nodeId } from '@flotilla/raft';
 import { createKeyHasher, splitKeyspace } from '@flotilla/kv';
 import { MemoryNodeStore, MemoryVolume } from '@flotilla/storage';
-import { clusterIdOf, loadOrBootstrap } from './bootstrap.js';
+import { clusterIdFor, clusterIdOf, loadOrBootstrap } from './bootstrap.js';
 
 const MEMBERS = [nodeId(3), nodeId(1), nodeId(2)];
 
@@ -44,5 +44,14 @@ describe('loadOrBootstrap', () => {
     expect(clusterIdOf({ self: nodeId(3), members: [nodeId(1), nodeId(2), nodeId(3)], shards: 4 })).toBe(id);
     expect(clusterIdOf({ self: nodeId(1), members: [nodeId(1), nodeId(2), nodeId(4)], shards: 4 })).not.toBe(id);
     expect(clusterIdOf({ self: nodeId(1), members: MEMBERS, shards: 5 })).not.toBe(id);
+  });
+
+  it('gives the transport the stored cluster id, or for a fresh store the one its seed will found', async () => {
+    const volume = new MemoryVolume();
+    const seed = { self: nodeId(1), members: MEMBERS, shards: 4 };
+    expect(await clusterIdFor(await MemoryNodeStore.open(volume), seed)).toBe(clusterIdOf(seed));
+    await loadOrBootstrap(await MemoryNodeStore.open(volume), seed, await createKeyHasher());
+    // A restart with other flags still speaks for the cluster it belongs to.
+    expect(await clusterIdFor(await MemoryNodeStore.open(volume), { ...seed, shards: 8 })).toBe(clusterIdOf(seed));
   });
 });

@@ -4,6 +4,7 @@ import type { ConfState, NodeId } from '@flotilla/raft';
 import { KvStateMachine, splitKeyspace } from '@flotilla/kv';
 import type { KeyHasher } from '@flotilla/kv';
 import type { NodeStore, StoredGroup } from '@flotilla/storage';
+import type { NodeConfig } from './node-config.js';
 
 export interface ClusterSeed {
   readonly self: NodeId;
@@ -11,6 +12,13 @@ export interface ClusterSeed {
   readonly members: readonly NodeId[];
   readonly shards: number;
 }
+
+/** What a node's configuration says the cluster was founded with. */
+export const clusterSeedOf = (config: NodeConfig): ClusterSeed => ({
+  self: config.id,
+  members: [...config.peers.keys()],
+  shards: config.initialShards,
+});
 
 /**
  * Every founding node derives the same id from the same seed, so two nodes started with
@@ -21,6 +29,11 @@ export const clusterIdOf = (seed: ClusterSeed): string =>
     .update(`flotilla/${[...seed.members].sort((a, b) => a - b).join(',')}/${seed.shards}`)
     .digest('hex')
     .slice(0, 16);
+
+/** The cluster this store belongs to: the one it records, or for a fresh store the one the seed founds. */
+export async function clusterIdFor(store: NodeStore, seed: ClusterSeed): Promise<string> {
+  return (await store.loadNodeMeta())?.clusterId ?? clusterIdOf(seed);
+}
 
 /**
  * The node's groups as stored, after writing a fresh cluster's first state if the store is

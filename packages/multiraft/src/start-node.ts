@@ -2,6 +2,7 @@ import type { Random } from '@flotilla/raft';
 import { LevelNodeStore } from '@flotilla/storage';
 import { TcpTransport } from '@flotilla/transport';
 import { assembleNode } from './assemble-node.js';
+import { clusterIdFor, clusterSeedOf } from './bootstrap.js';
 import type { NodeConfig, RunningNode } from './node-config.js';
 import { coreLogger } from './node-logger.js';
 import type { NodeLogger } from './node-logger.js';
@@ -17,6 +18,7 @@ export async function startNode(config: NodeConfig, logger: NodeLogger): Promise
     listen: config.peerListen,
     peers: new Map([...config.peers].filter(([id]) => id !== config.id)),
     clusterSecret: config.clusterSecret,
+    clusterId: await clusterIdFor(store, clusterSeedOf(config)),
     logger: coreLogger(logger, { component: 'transport' }),
   });
   return assembleNode({ config, logger, store, transport, random: mathRandom });

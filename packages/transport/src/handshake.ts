@@ -5,12 +5,14 @@ import { ProtocolError } from './errors.js';
 
 /**
  * Mutual authentication of a fresh connection, before any message is accepted:
- *   dialer   → HELLO     { node, target, lane, nonce }
+ *   dialer   → HELLO     { node, target, lane, cluster, nonce }
  *   acceptor → CHALLENGE { node, nonce, proof = HMAC(secret, "acceptor" transcript) }
  *   dialer   → PROOF     { proof = HMAC(secret, "dialer" transcript) }
  *   acceptor → WELCOME
- * The transcript binds both node ids, the lane and both fresh nonces, so a proof can be
- * neither replayed on another connection nor reflected back by a peer without the secret.
+ * The transcript binds both node ids, the lane, the cluster id and both fresh nonces, so a proof
+ * can be neither replayed on another connection nor reflected back by a peer without the
+ * secret. A node of another cluster (one founded with other members or shards) is refused at
+ * its hello, by name, even when it shares the secret.
  * The whole exchange runs over ordinary frames, so a TLS socket can carry it unchanged.
  */
 
@@ -31,10 +33,12 @@ export const HANDSHAKE_MAX_FRAME_BYTES = 1024;
 export interface HandshakeIdentity {
   readonly self: NodeId;
   readonly clusterSecret: string;
+  /** The id every node of the cluster stores; a peer of another cluster is refused. */
+  readonly clusterId: string;
 }
 
 const proofOf = (
-  secret: string,
+  { clusterSecret, clusterId }: HandshakeIdentity,
   role: 'dialer' | 'acceptor',
   dialer: number,
   acceptor: number,
@@ -42,8 +46,8 @@ const proofOf = (
   dialerNonce: Uint8Array,
   acceptorNonce: Uint8Array,
 ): Uint8Array => {
-  const transcript = encodeCbor([`flotilla/${role}`, PROTOCOL_VERSION, dialer, acceptor, lane, dialerNonce, acceptorNonce]);
-  return createHmac('sha256', secret).update(transcript).digest();
+  const transcript = encodeCbor([`flotilla/${role}`, PROTOCOL_VERSION, clusterId, dialer, acceptor, lane, dialerNonce, acceptorNonce]);
+  return createHmac('sha256', clusterSecret).update(transcript).digest();
 };
 
 const proofMatches = (expected: Uint8Array, received: unknown): boolean =>
@@ -82,6 +86,7 @@ export class DialerHandshake {
       node: this.identity.self,
       target: this.target,
       lane: this.lane,
+      cluster: this.identity.clusterId,
       nonce: this.dialerNonce,
     });
   }
@@ -93,14 +98,14 @@ export class DialerHandshake {
       if (challenge['node'] !== this.target || !isNonce(challenge['nonce'])) {
         throw new ProtocolError(`acceptor is not node ${this.target}`);
       }
-      const { self, clusterSecret } = this.identity;
+      const { self } = this.identity;
       const acceptorNonce = challenge['nonce'];
-      const expected = proofOf(clusterSecret, 'acceptor', self, this.target, this.lane, this.dialerNonce, acceptorNonce);
+      const expected = proofOf(this.identity, 'acceptor', self, this.target, this.lane, this.dialerNonce, acceptorNonce);
       if (!proofMatches(expected, challenge['proof'])) {
         throw new ProtocolError(`node ${this.target} failed to prove the cluster secret`);
       }
       this.state = 'welcome';
-      const proof = proofOf(clusterSecret, 'dialer', self, this.target, this.lane, this.dialerNonce, acceptorNonce);
+      const proof = proofOf(this.identity, 'dialer', self, this.target, this.lane, this.dialerNonce, acceptorNonce);
       return { reply: encodeCbor({ kind: HandshakeKind.PROOF, proof }) };
     }
     if (this.state === 'welcome') {
@@ -129,7 +134,7 @@ export class AcceptorHandshake {
 
   /** Feeds one frame; returns the reply to send and, on the last step, who the peer is. Throws ProtocolError. */
   receive(payload: Uint8Array): { readonly reply: Uint8Array; readonly accepted?: AcceptedPeer } {
-    const { self, clusterSecret } = this.identity;
+    const { self, clusterId } = this.identity;
     if (this.hello === undefined) {
       const hello = decodeHandshake(payload, HandshakeKind.HELLO);
       const dialer = hello['node'];
@@ -146,13 +151,16 @@ export class AcceptorHandshake {
       if ((lane !== Lane.MAIN && lane !== Lane.SNAPSHOT) || !isNonce(hello['nonce'])) {
         throw new ProtocolError('malformed hello');
       }
+      if (hello['cluster'] !== clusterId) {
+        throw new ProtocolError(`node ${dialer} belongs to cluster ${String(hello['cluster'])}, this node to cluster ${clusterId}`);
+      }
       this.hello = { dialer: dialer as NodeId, lane, nonce: hello['nonce'] };
-      const proof = proofOf(clusterSecret, 'acceptor', dialer, self, lane, hello['nonce'], this.acceptorNonce);
+      const proof = proofOf(this.identity, 'acceptor', dialer, self, lane, hello['nonce'], this.acceptorNonce);
       return { reply: encodeCbor({ kind: HandshakeKind.CHALLENGE, node: self, nonce: this.acceptorNonce, proof }) };
     }
     const { dialer, lane, nonce } = this.hello;
     const answer = decodeHandshake(payload, HandshakeKind.PROOF);
-    const expected = proofOf(clusterSecret, 'dialer', dialer, self, lane, nonce, this.acceptorNonce);
+    const expected = proofOf(this.identity, 'dialer', dialer, self, lane, nonce, this.acceptorNonce);
     if (!proofMatches(expected, answer['proof'])) {
       throw new ProtocolError(`node ${dialer} failed to prove the cluster secret`);
     }

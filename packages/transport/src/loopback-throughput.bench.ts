@@ -15,8 +15,8 @@ const entryBytes = 256;
 const from = nodeId(1);
 const to = nodeId(2);
 const clusterSecret = 'bench-cluster-secret';
-const sender = new TcpTransport({ self: from, listen: { host: '127.0.0.1', port: 0 }, peers: new Map(), clusterSecret });
-const receiver = new TcpTransport({ self: to, listen: { host: '127.0.0.1', port: 0 }, peers: new Map(), clusterSecret });
+const sender = new TcpTransport({ self: from, listen: { host: '127.0.0.1', port: 0 }, peers: new Map(), clusterSecret, clusterId: 'bench-cluster' });
+const receiver = new TcpTransport({ self: to, listen: { host: '127.0.0.1', port: 0 }, peers: new Map(), clusterSecret, clusterId: 'bench-cluster' });
 
 let nextIndex = 1;
 const batch = (): Message[] =>

@@ -12,6 +12,7 @@ import type { PeerAddress } from './transport.js';
 import { encodeRaftFrame } from './wire-codec.js';
 
 const clusterSecret = 'test-cluster-secret-of-some-length';
+const clusterId = 'test-cluster';
 const loopback = '127.0.0.1';
 const fastReconnect: Partial<TransportLimits> = { reconnectBackoffInitialMs: 5, reconnectBackoffMaxMs: 40 };
 
@@ -29,7 +30,7 @@ const freePort = async (): Promise<number> => {
 
 /** Starts transports on free ports, then tells each where the others (and `extraPeers`) are. */
 const startTransports = async (
-  specs: readonly { readonly self: NodeId; readonly limits?: Partial<TransportLimits>; readonly secret?: string; readonly logger?: Logger; readonly port?: number }[],
+  specs: readonly { readonly self: NodeId; readonly limits?: Partial<TransportLimits>; readonly secret?: string; readonly clusterId?: string; readonly logger?: Logger; readonly port?: number }[],
   extraPeers: ReadonlyMap<NodeId, PeerAddress> = new Map(),
 ): Promise<TcpTransport[]> => {
   const transports = specs.map(
@@ -39,6 +40,7 @@ const startTransports = async (
         listen: { host: loopback, port: spec.port ?? 0 },
         peers: new Map(),
         clusterSecret: spec.secret ?? clusterSecret,
+        clusterId: spec.clusterId ?? clusterId,
         limits: { ...fastReconnect, ...spec.limits },
         random: () => 0.5,
         ...(spec.logger === undefined ? {} : { logger: spec.logger }),
@@ -139,7 +141,7 @@ describe('TcpTransport', () => {
   });
 
   it('refuses a bad configuration at construction and use before start', () => {
-    const options = { self: nodeId(1), listen: { host: loopback, port: 0 }, peers: new Map<NodeId, PeerAddress>(), clusterSecret };
+    const options = { self: nodeId(1), listen: { host: loopback, port: 0 }, peers: new Map<NodeId, PeerAddress>(), clusterSecret, clusterId };
     expect(() => new TcpTransport({ ...options, clusterSecret: '' })).toThrow(/clusterSecret/);
     expect(() => new TcpTransport({ ...options, peers: new Map([[nodeId(1), { host: loopback, port: 1 }]]) })).toThrow(/must not contain this node/);
     expect(() => new TcpTransport({ ...options, peers: new Map([[nodeId(2), { host: loopback, port: 70000 }]]) })).toThrow(/invalid address/);
@@ -160,6 +162,19 @@ describe('TcpTransport', () => {
     expect(logger.warnings.some((warning) => warning['errorName'] === 'ProtocolError')).toBe(true);
   });
 
+  it('rejects a peer of another cluster that knows the secret, naming both clusters, and delivers nothing it sent', async () => {
+    const logger = capturingLogger();
+    const [good, stranger] = await start({ self: nodeId(1), logger }, { self: nodeId(2), clusterId: 'another-cluster' });
+    if (good === undefined || stranger === undefined) throw new Error('two transports expected');
+    const atGood = recorder(good);
+    const refused = unreachableOnce(stranger, good.self);
+    stranger.sendRaft(good.self, [heartbeat(stranger.self, good.self, 1)]);
+    await refused;
+    expect(atGood.arrived).toStrictEqual([]);
+    expect(good.counters(stranger.self).framesReceived).toBe(0);
+    expect(logger.warnings.some((warning) => String(warning['error']).includes('belongs to cluster another-cluster'))).toBe(true);
+  });
+
   it('closes a connection that sends data before proving the secret', async () => {
     const logger = capturingLogger();
     const [target] = await start({ self: nodeId(1), logger }, { self: nodeId(2) });
@@ -167,7 +182,7 @@ describe('TcpTransport', () => {
     const atTarget = recorder(target);
     const socket = connect(target.address().port, loopback);
     socket.resume();
-    const hello = new DialerHandshake({ self: nodeId(2), clusterSecret: 'guess' }, target.self, Lane.MAIN).hello();
+    const hello = new DialerHandshake({ self: nodeId(2), clusterSecret: 'guess', clusterId }, target.self, Lane.MAIN).hello();
     const data = encodeRaftFrame([heartbeat(nodeId(2), target.self, 1)]);
     socket.write(Buffer.concat([frameHeader(hello.byteLength), hello, frameHeader(data.byteLength), data]));
     await new Promise((resolve) => socket.on('close', resolve));
@@ -186,7 +201,7 @@ describe('TcpTransport', () => {
     const down = unreachableOnce(a, b.self);
     await b.close();
     await down;
-    const restarted = new TcpTransport({ self: b.self, listen: { host: loopback, port }, peers: new Map([[a.self, a.address()]]), clusterSecret });
+    const restarted = new TcpTransport({ self: b.self, listen: { host: loopback, port }, peers: new Map([[a.self, a.address()]]), clusterSecret, clusterId });
     running.push(restarted);
     await restarted.start();
     const atRestarted = recorder(restarted);

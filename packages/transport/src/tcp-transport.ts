@@ -27,6 +27,8 @@ export interface TcpTransportOptions {
   readonly listen: PeerAddress;
   readonly peers: ReadonlyMap<NodeId, PeerAddress>;
   readonly clusterSecret: string;
+  /** The id the node stores at bootstrap; peers of another cluster are refused at their hello. */
+  readonly clusterId: string;
   readonly limits?: Partial<TransportLimits>;
   /** Uniform in [0, 1), for reconnect jitter. */
   readonly random?: () => number;
@@ -76,7 +78,7 @@ export class TcpTransport extends TransportBase implements Transport {
     this.self = options.self;
     this.limits = resolveLimits(options.limits);
     this.peers = validatePeers(options.self, options.peers);
-    this.identity = { self: options.self, clusterSecret: options.clusterSecret };
+    this.identity = { self: options.self, clusterSecret: options.clusterSecret, clusterId: options.clusterId };
     this.scheduler = options.scheduler ?? realScheduler;
     this.random = options.random ?? Math.random;
     this.sockets = options.sockets ?? plainTcpSockets;
