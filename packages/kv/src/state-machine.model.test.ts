@@ -90,9 +90,9 @@ beforeAll(async () => {
 });
 
 describe('KvStateMachine against a Map model', () => {
-  it('agrees on every result, on the stored records, and after a restore', () => {
-    fc.assert(
-      fc.property(stepsArb, (steps) => {
+  it('agrees on every result, on the stored records, and after a restore', async () => {
+    await fc.assert(
+      fc.asyncProperty(stepsArb, async (steps) => {
         const machine = new KvStateMachine(hasher);
         const store = new MemoryRecordStore();
         const model = new Model();
@@ -109,7 +109,7 @@ describe('KvStateMachine against a Map model', () => {
         }
 
         const restored = new KvStateMachine(hasher);
-        restored.restore(machine.stateBlob(), store.scan());
+        await restored.restore(machine.stateBlob(), store.scan());
         let expectedBytes = 0;
         keys.forEach((key, keyIndex) => {
           const entry = model.entries.get(keyIndex);

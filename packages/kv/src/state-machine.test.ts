@@ -205,10 +205,10 @@ describe('KvStateMachine restore', () => {
     return shard;
   }
 
-  it('rebuilds the same state from the blob and the stored records, and continues identically', () => {
+  it('rebuilds the same state from the blob and the stored records, and continues identically', async () => {
     const original = populated();
     const restored = new KvStateMachine(hasher);
-    restored.restore(original.machine.stateBlob(), original.store.scan());
+    await restored.restore(original.machine.stateBlob(), original.store.scan());
 
     expect(restored.revision).toBe(original.machine.revision);
     expect(restored.revision).toBe(6);
@@ -222,16 +222,27 @@ describe('KvStateMachine restore', () => {
     expect(restored.apply(next, index)).toEqual(original.machine.apply(next, index));
   });
 
-  it('refuses a stored state older than the current one, keeping the current one', () => {
+  it('restores from records streamed one by one, as a store scan yields them', async () => {
+    const original = populated();
+    async function* streamed(): AsyncIterable<{ key: Uint8Array; record: Uint8Array }> {
+      for (const record of original.store.scan()) yield record;
+    }
+    const restored = new KvStateMachine(hasher);
+    await restored.restore(original.machine.stateBlob(), streamed());
+    expect(restored.size).toEqual(original.machine.size);
+    expect(restored.getMeta(utf8('a'))).toEqual(original.machine.getMeta(utf8('a')));
+  });
+
+  it('refuses a stored state older than the current one, keeping the current one', async () => {
     const shard = populated();
     const before = shard.machine.stateBlob();
-    expect(() => shard.machine.restore(encodeStateBlob({ revision: 5, appliedIndex: 99 }), [])).toThrow(/older/);
-    expect(() => shard.machine.restore(encodeStateBlob({ revision: 99, appliedIndex: 6 }), [])).toThrow(/older/);
+    await expect(shard.machine.restore(encodeStateBlob({ revision: 5, appliedIndex: 99 }), [])).rejects.toThrow(/older/);
+    await expect(shard.machine.restore(encodeStateBlob({ revision: 99, appliedIndex: 6 }), [])).rejects.toThrow(/older/);
     expect(shard.machine.stateBlob()).toEqual(before);
     expect(shard.machine.size.keys).toBe(3);
   });
 
-  it('refuses records it could not have written, keeping the current state', () => {
+  it('refuses records it could not have written, keeping the current state', async () => {
     const shard = populated();
     const blob = encodeStateBlob({ revision: 10, appliedIndex: 10 });
     const record = (modRevision: number): Uint8Array => encodeValueRecord({ createRevision: 1, modRevision, version: 1, value: utf8('v') });
@@ -242,16 +253,16 @@ describe('KvStateMachine restore', () => {
       [{ key: utf8('k'), record: utf8('junk') }],
     ];
     for (const records of badRecordSets) {
-      expect(() => shard.machine.restore(blob, records)).toThrow(CorruptStateError);
+      await expect(shard.machine.restore(blob, records)).rejects.toThrow(CorruptStateError);
     }
     expect(shard.machine.revision).toBe(6);
     expect(shard.machine.getMeta(utf8('a'))).toMatchObject({ modRevision: 3 });
   });
 
-  it('replaces, rather than merges, the index when a newer snapshot is installed', () => {
+  it('replaces, rather than merges, the index when a newer snapshot is installed', async () => {
     const shard = populated();
     const record = encodeValueRecord({ createRevision: 8, modRevision: 9, version: 2, value: utf8('new') });
-    shard.machine.restore(encodeStateBlob({ revision: 12, appliedIndex: 40 }), [{ key: utf8('n'), record }]);
+    await shard.machine.restore(encodeStateBlob({ revision: 12, appliedIndex: 40 }), [{ key: utf8('n'), record }]);
     expect(shard.machine.getMeta(utf8('a'))).toBeUndefined();
     expect(shard.machine.getMeta(utf8('n'))).toEqual({ createRevision: 8, modRevision: 9, version: 2, valueBytes: 3 });
     expect(shard.machine.size).toEqual({ keys: 1, bytes: 4 });

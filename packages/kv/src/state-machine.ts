@@ -82,7 +82,7 @@ export class KvStateMachine {
    * `CorruptStateError` for records the machine could not have written, and `Error` when the
    * stored state is older than the current one (revisions never go backwards).
    */
-  restore(stateBlob: Uint8Array, records: Iterable<StoredRecord>): void {
+  async restore(stateBlob: Uint8Array, records: AsyncIterable<StoredRecord> | Iterable<StoredRecord>): Promise<void> {
     const state = decodeStateBlob(stateBlob);
     if (state.revision < this.#revision || state.appliedIndex < this.#appliedIndex) {
       throw new Error(
@@ -91,7 +91,8 @@ export class KvStateMachine {
       );
     }
     const index = new KeyIndex();
-    for (const { key, record } of records) {
+    // Streamed: only each key's meta is kept, never the values of a whole shard at once.
+    for await (const { key, record } of records) {
       if (key.byteLength === 0 || key.byteLength > MAX_KEY_BYTES) {
         throw new CorruptStateError(`restore: stored key of ${key.byteLength} bytes`);
       }

@@ -155,10 +155,11 @@ export class SnapshotPolicy {
 
 /** Loads the replica's state machine from its stored range and state blob; returns the key count. */
 export async function restoreMachine(replica: Replica, stateBlob: Uint8Array, store: NodeStore): Promise<number> {
-  const records: { key: Uint8Array; record: Uint8Array }[] = [];
-  for await (const record of store.scanUserRecords(replica.range)) records.push({ key: record.key, record: record.value });
-  replica.machine.restore(stateBlob, records);
-  return records.length;
+  async function* records(): AsyncIterable<{ key: Uint8Array; record: Uint8Array }> {
+    for await (const record of store.scanUserRecords(replica.range)) yield { key: record.key, record: record.value };
+  }
+  await replica.machine.restore(stateBlob, records());
+  return replica.machine.size.keys;
 }
 
 /** A leader with a follower in the middle of receiving a snapshot. */
