@@ -40,6 +40,7 @@ describe('parseCommandLine', () => {
       maxPendingRequests: 10_000,
       maxPendingBytes: 64 * 1024 * 1024,
       requestTimeoutMs: 5000,
+      balanceIntervalMs: 5000,
     });
   });
 
@@ -69,6 +70,7 @@ describe('parseCommandLine', () => {
       '--max-pending-requests=64',
       '--max-pending-bytes=4096',
       '--request-timeout-ms=2500',
+      '--balance-interval-ms=2000',
       '--log-level=debug',
     ]);
     expect(config.node).toEqual({
@@ -91,6 +93,7 @@ describe('parseCommandLine', () => {
       maxPendingRequests: 64,
       maxPendingBytes: 4096,
       requestTimeoutMs: 2500,
+      balanceIntervalMs: 2000,
     });
     expect(config.clientListen).toEqual({ host: '127.0.0.1', port: 8002 });
     expect(config.logLevel).toBe('debug');

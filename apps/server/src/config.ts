@@ -51,6 +51,7 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'max-pending-requests', help: 'requests queued on the node before it answers overloaded', fallback: '10000' },
   { name: 'max-pending-bytes', help: 'bytes of queued requests before it answers overloaded', fallback: String(64 * 1024 * 1024) },
   { name: 'request-timeout-ms', help: 'how long a request may wait for its commit or read', fallback: '5000' },
+  { name: 'balance-interval-ms', help: 'how often leaderships drift back to their preferred nodes', fallback: '5000' },
   { name: 'log-level', help: LOG_LEVELS.join('|'), fallback: 'info' },
 ];
 
@@ -250,6 +251,7 @@ export const parseCommandLine = (
     maxPendingRequests: integer('max-pending-requests', 1, 1_000_000),
     maxPendingBytes: integer('max-pending-bytes', 1, 2 ** 36),
     requestTimeoutMs: integer('request-timeout-ms', 1, 600_000),
+    balanceIntervalMs: integer('balance-interval-ms', 100, 86_400_000),
   };
   return { kind: 'run', config: { node, clientListen, logLevel: parseLogLevel(required('log-level')), warnings } };
 };

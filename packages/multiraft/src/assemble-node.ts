@@ -17,8 +17,6 @@ import { ServiceError } from './service.js';
 import { ShardRouter } from './shard-router.js';
 import { restoreMachine, SnapshotPolicy } from './snapshot-policy.js';
 
-/** Leaderships drift back to their preferred nodes (after restarts) this often. */
-const BALANCE_INTERVAL_MS = 5_000;
 /** Idle groups quiesce after this many election timeouts without work. */
 const QUIESCE_AFTER_ELECTION_TIMEOUTS = 2;
 /** Hellos double as node liveness for quiesced groups: several per election timeout. */
@@ -158,7 +156,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
         r.raft.transferLeader(preferred);
       });
     }
-  }, BALANCE_INTERVAL_MS);
+  }, config.balanceIntervalMs);
   balancer.unref();
 
   const handOffLeaderships = async (): Promise<void> => {

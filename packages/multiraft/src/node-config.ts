@@ -29,6 +29,8 @@ export interface NodeConfig {
   readonly maxPendingRequests: number;
   readonly maxPendingBytes: number;
   readonly requestTimeoutMs: number;
+  /** How often leaderships drift back to their preferred nodes (after restarts). */
+  readonly balanceIntervalMs: number;
 }
 
 export interface RunningNode {

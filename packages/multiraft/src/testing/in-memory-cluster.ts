@@ -40,6 +40,7 @@ const QUICK_CONFIG = {
   maxPendingRequests: 1_000,
   maxPendingBytes: 64 * 1024 * 1024,
   requestTimeoutMs: 5_000,
+  balanceIntervalMs: 5_000,
 } as const;
 
 const POLL_INTERVAL_MS = 5;
