@@ -40,8 +40,10 @@ describe('Figure 8: old-term entries are not committed by counting', () => {
     await cluster.run(10);
     expect(isLeader(cluster, s1)).toBe(true);
     for (const holder of [s1, s2, s3]) expect(cluster.checker.logTermAt(holder, 3)).toBe(2);
-    // X is on three of five, yet it is of term 2: the term-4 leader must not commit it.
-    expect(commitOf(cluster, s1)).toBe(2);
+    // X is on three of five, yet it is of term 2: the term-4 leader must not commit it. (Its
+    // commit index may be below 2: it restarted from what it had applied, and relearns the rest
+    // only once an entry of its own term commits.)
+    expect(commitOf(cluster, s1)).toBeLessThan(3);
     expect(cluster.checker.committedTermAt(3)).toBeUndefined();
 
     // (d) S1 crashes; S5 (last term 3) wins term 5 with S3 and S4, and its entry at 3 replaces X everywhere.
