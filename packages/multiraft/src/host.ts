@@ -388,7 +388,7 @@ export class MultiRaftHost {
       if (hardState !== undefined) {
         replica.log.setHardState(hardState);
         // Term and vote must survive a crash before we speak. The commit index alone is not
-        // written: a restart starts from the applied index and relearns the rest from the leader.
+        // written: a restart starts from the applied index (GroupLog derives it) and relearns the rest.
         const durable = this.durableHardStates.get(replica.group);
         if (durable === undefined || durable.term !== hardState.term || durable.vote !== hardState.vote) {
           batch.setHardState(replica.group, hardState);

@@ -82,9 +82,7 @@ export class Raft {
     if (applied < snapshotIndex) {
       throw new InvalidRequestError(`applied ${applied} is below the snapshot index ${snapshotIndex}`);
     }
-    // The commit index is volatile state (the paper's Figure 2): a host may write it lazily, and
-    // whatever was applied was committed.
-    this.log = new RaftLog(storage, Math.max(hardState.commit, applied), applied);
+    this.log = new RaftLog(storage, hardState.commit, applied);
     this.tracker = new ProgressTracker(conf, cfg.maxInflightMessages, cfg.maxInflightBytes);
     this.readOnly = new ReadOnly(cfg.maxPendingReadIndexRequests);
     // The storage's configuration is the snapshot's; entries applied since then changed it.

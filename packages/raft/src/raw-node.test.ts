@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError, RaftInvariantError } from './errors.js';
+import { InvalidRequestError } from './errors.js';
 import { MemoryLogStorage } from './memory-storage.js';
 import { ProgressState } from './progress.js';
 import { RawNode } from './raw-node.js';
 import type { BasicStatus } from './status.js';
 import { TEST_GROUP, TestCluster, bytes, conf, seededRandom, text } from './test-cluster.js';
-import { EntryType, MessageType, NO_NODE, Role, groupId, nodeId } from './types.js';
+import { MessageType, NO_NODE, Role, groupId, nodeId } from './types.js';
 
 describe('RawNode end to end', () => {
   it('elects a leader and commits proposals on a 3-node group', () => {
@@ -106,18 +106,6 @@ describe('Ready contract', () => {
     expect(make({ applied: -1 })).toThrow(InvalidRequestError);
     expect(make({ id: nodeId(0) })).toThrow(InvalidRequestError);
     expect(make({})).not.toThrow();
-  });
-
-  it('restarts with its commit index at least its applied index, since the host may write commit lazily', () => {
-    const storage = new MemoryLogStorage(conf([1, 2, 3]));
-    storage.append([2, 3, 4, 5].map((index) => ({ index, term: 1, type: EntryType.COMMAND, data: bytes(`e${index}`) })));
-    storage.setHardState({ term: 1, vote: nodeId(1), commit: 2 });
-    const node = new RawNode({ id: nodeId(2), group: TEST_GROUP, storage, random: seededRandom(1), applied: 4 });
-    expect(node.basicStatus()).toMatchObject({ commit: 4, applied: 4 });
-    // Nothing at or below the applied index is handed out again.
-    expect(node.hasReady()).toBe(false);
-    // An applied index beyond the log is a broken store, not a lazy commit.
-    expect(() => new RawNode({ id: nodeId(2), group: TEST_GROUP, storage, random: seededRandom(1), applied: 6 })).toThrow(RaftInvariantError);
   });
 
   it('reports leader progress in status', () => {
