@@ -76,6 +76,8 @@ const EMPTY_CONF = { voters: [], votersOutgoing: [], learners: [], learnersNext:
 const EMPTY_HARD_STATE: HardState = { term: 0, vote: 0 as NodeId, commit: 0 };
 const emptyApplyState = (): ApplyState => ({ appliedIndex: 0, appliedTerm: 0, stateMachine: new Uint8Array(0) });
 
+const isKvOp = (op: BatchOp): op is KvOp => op.type !== 'clear';
+
 const inKeyRange = (key: Uint8Array, range: KeyRange): boolean =>
   compareBytes(key, range.gte) >= 0 && compareBytes(key, range.lt) < 0;
 
@@ -130,7 +132,8 @@ export class EngineNodeStore implements NodeStore {
 
   writeBatch(batch: WriteBatch, options: { sync: boolean }): Promise<void> {
     return this.#exclusive(async () => {
-      const ops = batch.hasClears ? await this.#resolve(batch.operations) : (batch.operations as readonly KvOp[]);
+      // A batch of puts and deletes only (a turn's, nearly always) is written as it is, uncopied.
+      const ops = batch.operations.every(isKvOp) ? batch.operations : await this.#resolve(batch.operations);
       await Promise.all([
         ops.length > 0 ? this.engine.write(ops, options) : undefined,
         options.sync ? this.#staging.syncAll() : undefined,

@@ -53,7 +53,6 @@ export class WriteBatch {
   readonly #ops: BatchOp[] = [];
   readonly #drops: GroupDrop[] = [];
   #bytes = 0;
-  #hasClears = false;
 
   /** For the store: the operations in order. */
   get operations(): readonly BatchOp[] {
@@ -73,11 +72,6 @@ export class WriteBatch {
     return this.#ops.length === 0;
   }
 
-  /** False for a batch of puts and deletes only, which the store writes as it is. */
-  get hasClears(): boolean {
-    return this.#hasClears;
-  }
-
   #add(...ops: BatchOp[]): this {
     const bytes = ops.reduce((sum, op) => sum + opBytes(op), 0);
     if (this.#bytes + bytes > WRITE_BATCH_MAX_BYTES) {
@@ -85,7 +79,6 @@ export class WriteBatch {
     }
     this.#ops.push(...ops);
     this.#bytes += bytes;
-    if (ops.some((op) => op.type === 'clear')) this.#hasClears = true;
     return this;
   }
 
