@@ -1,5 +1,5 @@
 import { EntryType, InvalidRequestError, MessageType, NO_NODE, ProposalDroppedError, Role } from '@flotilla/raft';
-import type { Entry, GroupId, HardState, Message, NodeId, Ready, SnapshotMeta } from '@flotilla/raft';
+import type { Entry, GroupId, Message, NodeId, Ready, SnapshotMeta } from '@flotilla/raft';
 import type { ApplyResult } from '@flotilla/kv';
 import type { NodeStore, WriteBatch } from '@flotilla/storage';
 import type { Transport } from '@flotilla/transport';
@@ -60,12 +60,10 @@ export class MultiRaftHost {
    */
   private carried: WriteBatch | undefined;
   private readonly carriedThrough = new Map<Replica, number>();
-  private readonly durableHardStates = new Map<GroupId, HardState>();
   private readonly quiescence: Quiescence;
 
   constructor(private readonly options: HostOptions) {
     this.replicas = new Map(options.replicas.map((replica) => [replica.group, replica]));
-    for (const replica of options.replicas) this.durableHardStates.set(replica.group, replica.log.initialState().hardState);
     this.quiescence = new Quiescence(options.quiesceAfterTicks, this.electionTimeoutMs);
   }
 
@@ -384,17 +382,10 @@ export class MultiRaftHost {
         replica.log.append(ready.entries);
         mustSync = anything = true;
       }
-      const hardState = ready.hardState;
+      const hardState = ready.hardState === undefined ? undefined : replica.log.hardStateToWrite(ready.hardState);
       if (hardState !== undefined) {
-        replica.log.setHardState(hardState);
-        // Term and vote must survive a crash before we speak. The commit index alone is not
-        // written: a restart starts from the applied index (GroupLog derives it) and relearns the rest.
-        const durable = this.durableHardStates.get(replica.group);
-        if (durable === undefined || durable.term !== hardState.term || durable.vote !== hardState.vote) {
-          batch.setHardState(replica.group, hardState);
-          this.durableHardStates.set(replica.group, hardState);
-          mustSync = anything = true;
-        }
+        batch.setHardState(replica.group, hardState);
+        mustSync = anything = true;
       }
     }
     const written = anything ? store.writeBatch(batch, { sync: mustSync }) : undefined;

@@ -13,6 +13,8 @@ export class GroupLog implements LogStorage {
   private file: SnapshotFile | undefined;
   /** The core asked for snapshot bytes that have no file yet. */
   snapshotWanted = false;
+  /** Term and vote of the hard state last handed out to be written. */
+  private written: { readonly term: number; readonly vote: number };
 
   /**
    * Rebuilds the log a replica stored: snapshot point, hard state, entries after the snapshot.
@@ -20,7 +22,9 @@ export class GroupLog implements LogStorage {
    * its log starts at the beginning.
    */
   constructor(stored: StoredGroup | undefined) {
+    this.written = this.memory.initialState().hardState;
     if (stored === undefined) return;
+    this.written = stored.hardState;
     const meta = stored.snapshotMeta;
     if (meta !== undefined) this.memory.applySnapshot(meta, new Uint8Array(0));
     this.memory.append(stored.entries);
@@ -70,8 +74,16 @@ export class GroupLog implements LogStorage {
     this.memory.append(entries);
   }
 
-  setHardState(hardState: HardState): void {
+  /**
+   * Takes a Ready's hard state, and returns it when it must be written (and synced before the
+   * Ready's messages leave): when its term or vote changed. The commit index alone is volatile
+   * (Raft's Figure 2) and is not written; a restart derives it (see the constructor).
+   */
+  hardStateToWrite(hardState: HardState): HardState | undefined {
     this.memory.setHardState(hardState);
+    if (hardState.term === this.written.term && hardState.vote === this.written.vote) return undefined;
+    this.written = hardState;
+    return hardState;
   }
 
   /** A received snapshot replaced the replica's state: the log restarts after it. */

@@ -94,8 +94,6 @@ interface Running {
   flushWanted: boolean;
   /** The applied index of the state last written to the store: an unchanged state is not written again. */
   appliedWritten: number;
-  /** The hard state last written: as the host does, a change of the commit index alone is not written. */
-  hardStateWritten: HardState;
   /** A snapshot asked for, with the index to compact the log to. */
   snapshotRequested: { readonly compactIndex: number } | undefined;
   /** Peers the transport reported unreachable, for the core at the next step. */
@@ -173,7 +171,6 @@ export class SimNode {
       syncLandsAtStep: undefined,
       flushWanted: false,
       appliedWritten: applyState.appliedIndex,
-      hardStateWritten: stored?.hardState ?? JOINING_HARD_STATE,
       snapshotRequested: undefined,
       unreachable: new Set(),
       waitingWrites: new Map(),
@@ -349,10 +346,9 @@ export class SimNode {
     if (ready.snapshot !== undefined) await this.install(live, ready.snapshot);
     const batch = store.newBatch();
     if (ready.entries.length > 0) batch.appendEntries(SIM_GROUP, ready.entries, log.lastIndex());
-    const { hardState } = ready;
-    const writesHardState =
-      hardState !== undefined && (hardState.term !== live.hardStateWritten.term || hardState.vote !== live.hardStateWritten.vote);
-    if (writesHardState) batch.setHardState(SIM_GROUP, hardState);
+    // As the host: only a term or vote change is written.
+    const hardState = ready.hardState === undefined ? undefined : log.hardStateToWrite(ready.hardState);
+    if (hardState !== undefined) batch.setHardState(SIM_GROUP, hardState);
     // After an install the applied state is the snapshot's, which the install wrote itself.
     if (live.flushWanted && ready.snapshot === undefined) {
       live.flushWanted = false;
@@ -364,11 +360,7 @@ export class SimNode {
     // Staged chunks become durable with the synced write, even an empty one.
     if (!batch.isEmpty || ready.snapshotChunks.length > 0) await store.writeBatch(batch, { sync: true });
     log.append(ready.entries);
-    if (hardState !== undefined) log.setHardState(hardState);
-    if (writesHardState) {
-      live.hardStateWritten = hardState;
-      this.env.checker.onDurableHardState(this.id, hardState);
-    }
+    if (hardState !== undefined) this.env.checker.onDurableHardState(this.id, hardState);
     this.finishReady(live, ready);
   }
 
