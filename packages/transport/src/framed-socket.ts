@@ -78,11 +78,12 @@ export class FramedSocket {
       setImmediate(this.uncork);
     }
     this.socket.write(frameHeader(payload.byteLength));
-    this.socket.write(payload, () => {
+    this.socket.write(payload, (error) => {
       onFlushed?.();
       // Not the socket's 'drain': that comes only after a write past its own high-water mark,
-      // and a corked socket can sit below that mark yet above our limit.
-      if (!this.isBackedUp) this.drainHandler();
+      // and a corked socket can sit below that mark yet above our limit. A failed write means
+      // the socket is dying: its queue must not be poured into it (close handles the rest).
+      if (error == null && !this.isClosed && !this.isBackedUp) this.drainHandler();
     });
     return FRAME_HEADER_BYTES + payload.byteLength;
   }

@@ -97,9 +97,9 @@ export class MemoryTransport<Payload = Uint8Array> extends FrameTransportBase<Pa
     const request = this.codec.encode({ kind: DataFrameKind.CALL_REQUEST, callId, body });
     if (request.bytes > this.limits.maxFrameBytes) {
       this.pendingCalls.fail(callId, new FrameTooLargeError(request.bytes, this.limits.maxFrameBytes));
-    } else {
-      // The link was up a moment ago: the request is on the wire, or lost on it (the call then times out).
-      this.transmit(to, Lane.MAIN, request);
+    } else if (this.transmit(to, Lane.MAIN, request) === 'refused') {
+      // Nothing left this node. Sent, the request is on the wire or lost on it (then the call times out).
+      this.pendingCalls.fail(callId, new PeerUnreachableError(to, 'not reachable', false));
     }
     return answer;
   }
