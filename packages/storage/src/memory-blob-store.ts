@@ -45,7 +45,7 @@ export class MemoryBlobStore implements BlobStore {
         checkLive();
         const covered = blob.size;
         return this.syncs.request(() => {
-          blob.durableSize = Math.max(blob.durableSize, covered);
+          blob.durableSize = covered;
         });
       },
       close: async () => undefined,

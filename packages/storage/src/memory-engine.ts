@@ -12,10 +12,7 @@ import { SyncGate } from './sync-gate.js';
  */
 export class MemoryDisk {
   #live: readonly KvEntry[] = [];
-  /** Counts writes, so a late-landing sync never takes durability back to an older state. */
-  #liveVersion = 0;
   #durable: readonly KvEntry[] = [];
-  #durableVersion = 0;
   #generation = 0;
 
   constructor(private readonly syncs: SyncGate = new SyncGate()) {}
@@ -31,20 +28,16 @@ export class MemoryDisk {
 
   write(ops: readonly KvOp[], sync: boolean): Promise<void> {
     this.#live = applyOps(this.#live, ops);
-    this.#liveVersion++;
     if (!sync) return Promise.resolve();
     const covered = this.#live;
-    const version = this.#liveVersion;
+    // Syncs land in the order they were asked for (SyncGate), so a later one never lands first.
     return this.syncs.request(() => {
-      if (version <= this.#durableVersion) return;
       this.#durable = covered;
-      this.#durableVersion = version;
     });
   }
 
   loseVolatile(): void {
     this.#live = this.#durable;
-    this.#durableVersion = this.#liveVersion;
     this.#generation++;
   }
 }

@@ -1,6 +1,7 @@
 // When the syncs of an in-memory volume land. Open (the default), a sync lands as it is asked
 // for. Held (the simulator), a sync waits until its owner lands it, which lets the owner model
-// a disk whose fsyncs lag, and lose the ones still in flight in a crash.
+// a disk whose fsyncs lag, and lose the ones still in flight in a crash. Either way syncs land
+// in the order they were asked for, so a later sync never lands before an earlier one.
 
 interface HeldSync {
   /** Makes what the sync covers durable. */
