@@ -68,7 +68,7 @@ describe('a simulated node on its NodeStore', () => {
     await settle(cluster, [n(1), n(2), n(3)], 5);
     cluster.node(n(1)).requestSnapshot(4);
     await cluster.run(1);
-    expect(cluster.node(n(1)).raw().status().lastIndex).toBe(5);
+    expect(cluster.counters.snapshotsTaken).toBe(1);
     // The compaction is an unsynced write: the next synced one (this entry's) makes it durable.
     proposePut(cluster, n(1), 'd', 'd');
     await settle(cluster, [n(1), n(2), n(3)], 6);
