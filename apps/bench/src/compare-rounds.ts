@@ -68,7 +68,6 @@ async function runTurn(plan: SystemPlan, round: number, options: CompareOptions,
   const label = `${plan.label} round ${round}/${options.rounds}`;
   const baseDir = mkdtempSync(join(tmpdir(), `bench-${plan.id}-r${round}-`));
   context.tempDirs.add(baseDir);
-  await context.flusher.flush();
   process.stderr.write(`${label}: starting 3 members (data and logs in ${baseDir})\n`);
   let cluster: RunningCluster;
   try {
@@ -100,6 +99,8 @@ async function runTurn(plan: SystemPlan, round: number, options: CompareOptions,
 export async function runRounds(plans: readonly SystemPlan[], options: CompareOptions, context: RoundsContext): Promise<CompareRound[]> {
   const rounds: CompareRound[] = [];
   const startedMs = performance.now();
+  // Every later cluster starts right after the previous one's closing flush.
+  await context.flusher.flush();
   for (let index = 0; index < options.rounds; index += 1) {
     const turns: SystemTurn[] = [];
     for (const plan of rotatedOrder(plans, index)) turns.push(await runTurn(plan, index + 1, options, context));

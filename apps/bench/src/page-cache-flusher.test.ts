@@ -15,7 +15,7 @@ describe('PageCacheFlusher', () => {
     const flusher = new PageCacheFlusher([process.execPath, '-e', ''], steppingClock(200));
     await flusher.flush();
     await flusher.flush();
-    expect(flusher.note()).toBe(`page cache: \`${process.execPath} -e \` before each cluster start and after each stop: 2 runs, 0.4 s in all, longest 0.2 s`);
+    expect(flusher.note()).toBe(`page cache: \`${process.execPath} -e \` before the first cluster and after each stop: 2 runs, 0.4 s in all, longest 0.2 s`);
   });
 
   it('does nothing without a command, and says so', async () => {

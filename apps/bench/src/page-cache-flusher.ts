@@ -43,7 +43,7 @@ export class PageCacheFlusher {
     }
     const seconds = (ms: number) => (ms / 1000).toFixed(1);
     return (
-      `page cache: \`${this.command.join(' ')}\` before each cluster start and after each stop: ` +
+      `page cache: \`${this.command.join(' ')}\` before the first cluster and after each stop: ` +
       `${this.flushCount} runs, ${seconds(this.totalMs)} s in all, longest ${seconds(this.longestMs)} s`
     );
   }
