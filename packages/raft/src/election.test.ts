@@ -55,6 +55,7 @@ describe('elections', () => {
     expect(leader).toBeDefined();
     for (const id of [1, 2, 3]) expect(term(cluster, id)).toBe(term(cluster, leader as number));
     cluster.propose(leader as number, 'after');
+    cluster.heartbeat(leader as number);
     for (const id of [1, 2, 3]) expect(cluster.get(id).applied).toEqual(['after']);
   });
 
@@ -119,6 +120,7 @@ describe('elections', () => {
     expect(after.softState.role).toBe(Role.FOLLOWER);
     expect(restarted.node.hasReady()).toBe(false);
     cluster.propose(1, 'c');
+    cluster.heartbeat(1);
     expect(cluster.get(2).applied).toEqual(['a', 'b', 'c']);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { TEST_GROUP, TestCluster, bytes } from './test-cluster.js';
+import { TEST_GROUP, TestCluster, bytes, text } from './test-cluster.js';
 import type { Message } from './types.js';
-import { MessageType, nodeId } from './types.js';
+import { EntryType, MessageType, nodeId } from './types.js';
 
 const sentTo = (messages: readonly Message[], type: MessageType, to: number): Message | undefined =>
   messages.find((m) => m.type === type && m.to === to);
@@ -39,27 +39,53 @@ describe('the leader commit index on heartbeats', () => {
     leader.advance(appendReady);
   });
 
-  it('never commits a follower by leaderCommit, even up to entries it holds', () => {
+  it("commits a follower by leaderCommit up to the entries this term's leader sent it", () => {
     const cluster = new TestCluster([1, 2, 3]);
     cluster.elect(1);
     // Node 3 gets the entries but none of the messages that would commit them.
     cluster.drop((m) => m.to === 3 && !(m.type === MessageType.APP && (m.entries?.length ?? 0) > 0));
     cluster.propose(1, 'a');
+    cluster.propose(1, 'b');
     const follower = cluster.node(3).status();
     expect(follower.hardState.commit).toBeLessThan(follower.lastIndex);
+    const fromLeader = { group: TEST_GROUP, from: nodeId(1), to: nodeId(3), term: follower.hardState.term };
 
-    const heartbeat = (commit: number): Message => ({
-      type: MessageType.HEARTBEAT,
-      group: TEST_GROUP,
-      from: nodeId(1),
-      to: nodeId(3),
-      term: follower.hardState.term,
-      commit,
-      leaderCommit: follower.lastIndex,
-    });
-    cluster.node(3).step(heartbeat(follower.hardState.commit));
-    expect(cluster.node(3).status().hardState.commit).toBe(follower.hardState.commit);
-    cluster.node(3).step(heartbeat(follower.lastIndex));
+    // The read index is committed at the leader, and node 3 holds the leader's entries up to it.
+    const readIndex = follower.lastIndex - 1;
+    const context = bytes('read');
+    cluster.node(3).step({ ...fromLeader, type: MessageType.READ_INDEX_RESP, index: readIndex, context });
+    expect(cluster.node(3).status().hardState.commit).toBe(readIndex);
+    cluster.node(3).step({ ...fromLeader, type: MessageType.HEARTBEAT, commit: 0, leaderCommit: follower.lastIndex });
     expect(cluster.node(3).status().hardState.commit).toBe(follower.lastIndex);
+  });
+
+  it("never commits by leaderCommit an entry a new term's leader has not shown it shares", () => {
+    const cluster = new TestCluster([1, 2, 3]);
+    cluster.elect(1);
+    cluster.propose(1, 'a');
+    cluster.heartbeat(1);
+    const { hardState, lastIndex } = cluster.node(3).status();
+    expect(hardState.commit).toBe(lastIndex);
+    const node3 = cluster.node(3);
+    const entry = (term: number, command: string) => ({ index: lastIndex + 1, term, type: EntryType.COMMAND, data: bytes(command) });
+    // Leader 1 gives node 3 an entry nobody else holds, and never commits it.
+    node3.step({
+      type: MessageType.APP, group: TEST_GROUP, from: nodeId(1), to: nodeId(3), term: hardState.term,
+      index: lastIndex, logTerm: hardState.term, entries: [entry(hardState.term, 'lost')], commit: hardState.commit,
+    });
+    expect(node3.status().lastIndex).toBe(lastIndex + 1);
+
+    // Node 2 leads the next term and committed another entry at that index.
+    const fromNewLeader = { group: TEST_GROUP, from: nodeId(2), to: nodeId(3), term: hardState.term + 1 };
+    node3.step({ ...fromNewLeader, type: MessageType.HEARTBEAT, commit: lastIndex, leaderCommit: lastIndex + 1 });
+    expect(node3.status().hardState.commit).toBe(lastIndex);
+    node3.step({
+      ...fromNewLeader, type: MessageType.APP, index: lastIndex, logTerm: hardState.term,
+      entries: [entry(hardState.term + 1, 'kept')], commit: lastIndex + 1,
+    });
+    expect(node3.status().hardState.commit).toBe(lastIndex + 1);
+    const ready = node3.ready();
+    expect(ready.committedEntries.map((e) => text(e.data))).toEqual(['kept']);
+    node3.advance(ready);
   });
 });

@@ -19,21 +19,20 @@ const stableLog = (termsByIndex: number[]): RaftLog => {
 describe('RaftLog', () => {
   it('appends from a leader, truncating only conflicting entries', () => {
     const log = stableLog([1, 1, 2]);
-    expect(log.maybeAppend(3, 2, 0, [entry(4, 2)])).toBe(4);
-    expect(log.maybeAppend(1, 1, 0, [entry(2, 1), entry(3, 3)])).toBe(3);
+    expect(log.maybeAppend(3, 2, [entry(4, 2)])).toBe(4);
+    expect(log.maybeAppend(1, 1, [entry(2, 1), entry(3, 3)])).toBe(3);
     expect(terms(log.slice(1, log.lastIndex() + 1, Infinity))).toEqual([1, 1, 3]);
-    expect(log.maybeAppend(3, 2, 0, [])).toBeUndefined();
-    expect(log.maybeAppend(3, 3, 3, [])).toBe(3);
-    expect(log.committed).toBe(3);
+    expect(log.maybeAppend(3, 2, [])).toBeUndefined();
+    expect(log.maybeAppend(3, 3, [])).toBe(3);
     // Duplicates of what is held change nothing.
-    expect(log.maybeAppend(1, 1, 0, [entry(2, 1)])).toBe(2);
+    expect(log.maybeAppend(1, 1, [entry(2, 1)])).toBe(2);
     expect(log.lastIndex()).toBe(3);
   });
 
   it('never truncates the committed prefix', () => {
     const log = stableLog([1, 1, 2]);
     log.commitTo(3);
-    expect(() => log.maybeAppend(1, 1, 3, [entry(2, 5)])).toThrow(RaftInvariantError);
+    expect(() => log.maybeAppend(1, 1, [entry(2, 5)])).toThrow(RaftInvariantError);
     expect(() => log.commitTo(9)).toThrow(RaftInvariantError);
   });
 

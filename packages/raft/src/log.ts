@@ -89,8 +89,11 @@ export class RaftLog {
     return { index: 0, term: 0 };
   }
 
-  /** A follower's append: the new last index when (prevIndex, prevTerm) matches, else undefined. */
-  maybeAppend(prevIndex: number, prevTerm: number, leaderCommit: number, entries: readonly Entry[]): number | undefined {
+  /**
+   * A follower's append: the new last index when (prevIndex, prevTerm) matches, else undefined.
+   * The log then agrees with the leader's up to that index; what is committed the caller decides.
+   */
+  maybeAppend(prevIndex: number, prevTerm: number, entries: readonly Entry[]): number | undefined {
     if (!this.matchTerm(prevIndex, prevTerm)) return undefined;
     const lastNewIndex = prevIndex + entries.length;
     const conflict = this.findConflict(entries);
@@ -100,7 +103,6 @@ export class RaftLog {
       }
       this.append(entries.slice(conflict - prevIndex - 1));
     }
-    this.commitTo(Math.min(leaderCommit, lastNewIndex));
     return lastNewIndex;
   }
 

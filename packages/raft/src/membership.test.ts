@@ -33,6 +33,7 @@ describe('membership changes', () => {
     addEmpty(cluster, 4);
     cluster.node(1).proposeConfChange(change(add(4)));
     cluster.stabilize();
+    cluster.heartbeat(1);
     for (const id of [1, 2, 3, 4]) {
       expect(cluster.node(id).confState()).toEqual(conf([1, 2, 3, 4]));
       expect(cluster.get(id).applied).toEqual(['before']);
@@ -77,6 +78,7 @@ describe('membership changes', () => {
     const cluster = new TestCluster([1, 2, 3], { initial: conf([1, 2], [3]) });
     cluster.elect(1);
     cluster.propose(1, 'a');
+    cluster.heartbeat(1);
     expect(cluster.get(3).applied).toEqual(['a']);
     cluster.isolate(2);
     const commit = cluster.node(1).status().hardState.commit;
@@ -97,6 +99,7 @@ describe('membership changes', () => {
     cluster.elect(1);
     cluster.node(1).proposeConfChange(change(add(3)));
     cluster.stabilize();
+    cluster.heartbeat(1);
     expect(cluster.node(3).confState()).toEqual(conf([1, 2, 3]));
     cluster.isolate(1);
     cluster.tick(40, [2, 3]);
@@ -123,8 +126,10 @@ describe('membership changes', () => {
     cluster.elect(1);
     cluster.node(1).proposeConfChange(change(learner(3)));
     cluster.stabilize();
+    cluster.heartbeat(1);
     expect(cluster.node(2).confState()).toEqual(conf([1, 2], [3]));
     cluster.propose(1, 'x');
+    cluster.heartbeat(1);
     expect(cluster.get(3).applied).toEqual(['x']);
   });
 
@@ -133,6 +138,7 @@ describe('membership changes', () => {
     cluster.elect(1);
     cluster.node(1).proposeConfChange(change(learner(4)));
     cluster.stabilize();
+    cluster.heartbeat(1);
     const applied = cluster.node(2).status().applied;
     const restarted = cluster.restart(2, applied);
     expect(restarted.node.confState()).toEqual(conf([1, 2, 3], [4]));

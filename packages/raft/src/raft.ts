@@ -11,6 +11,7 @@ import {
   ReadIndexDroppedError,
   SnapshotTemporarilyUnavailableError,
 } from './errors.js';
+import { LeaderLogKnowledge } from './leader-log-knowledge.js';
 import { RaftLog } from './log.js';
 import type { Progress } from './progress.js';
 import { ProgressState } from './progress.js';
@@ -48,6 +49,8 @@ export class Raft {
   readonly log: RaftLog;
   readonly tracker: ProgressTracker;
   readonly readOnly: ReadOnly;
+  /** Follower: how far our log agrees with the leader's, and how far the leader committed. */
+  readonly leaderLog = new LeaderLogKnowledge();
   term = 0;
   vote: NodeId = NO_NODE;
   lead: NodeId = NO_NODE;
@@ -130,6 +133,7 @@ export class Raft {
     this.uncommittedBytes = 0;
     this.readOnly.clear();
     this.pendingReadIndexMessages = [];
+    this.leaderLog.forget();
   }
 
   becomeFollower(term: number, lead: NodeId): void {
@@ -517,28 +521,32 @@ export class Raft {
     const context = this.readOnly.lastContext();
     for (const [id, pr] of this.tracker.progress) {
       if (id === this.id) continue;
-      // Never make a follower commit past what it is known to hold; `leaderCommit` still tells
-      // it how far we are, so that its host can bound the staleness of its reads.
+      // `commit` never goes past what the follower is known to hold. `leaderCommit` says how far
+      // we are: the follower commits what it holds of that, and its host bounds read staleness.
       const commit = Math.min(pr.match, this.log.committed);
       const leaderCommit = this.log.committed;
       this.send({ type: MessageType.HEARTBEAT, to: id, commit, leaderCommit, ...(context === undefined ? {} : { context }) });
     }
   }
 
-  /** Commit rule of the paper: only an entry of the current term is committed by counting replicas. */
-  maybeCommit(): boolean {
+  /**
+   * Commit rule of the paper: only an entry of the current term is committed by counting
+   * replicas. Followers learn the new index from the next append, heartbeat or read-index
+   * answer (`LeaderLogKnowledge`): an append sent only to carry it would cost every follower a
+   * message, an answer and a Ready per commit.
+   */
+  maybeCommit(): void {
     const index = this.tracker.committed();
-    if (index <= this.log.committed || this.log.termOrUndefined(index) !== this.term) return false;
+    if (index <= this.log.committed || this.log.termOrUndefined(index) !== this.term) return;
     this.log.commitTo(index);
     this.releasePendingReadIndexMessages();
-    return true;
   }
 
   /** The host persisted the log up to `index` with `term`: the leader now counts it for itself. */
   persistedTo(index: number, term: number): void {
     if (this.role !== Role.LEADER || !this.log.matchTerm(index, term)) return;
     const self = this.tracker.progress.get(this.id);
-    if (self !== undefined && self.maybeUpdate(index) && this.maybeCommit()) this.bcastAppend();
+    if (self !== undefined && self.maybeUpdate(index)) this.maybeCommit();
   }
 
   sendTimeoutNow(to: NodeId): void {
@@ -650,11 +658,9 @@ export class Raft {
       return;
     }
     if (this.leadTransferee !== NO_NODE && !this.tracker.isVoter(this.leadTransferee)) this.leadTransferee = NO_NODE;
-    if (this.maybeCommit()) this.bcastAppend();
-    else {
-      for (const id of this.tracker.progress.keys()) {
-        if (id !== this.id) this.maybeSendAppend(id, false);
-      }
+    this.maybeCommit();
+    for (const id of this.tracker.progress.keys()) {
+      if (id !== this.id) this.maybeSendAppend(id, false);
     }
   }
 

@@ -14,6 +14,7 @@ describe('RawNode end to end', () => {
     expect(cluster.node(1).status().softState.role).toBe(Role.LEADER);
     cluster.propose(1, 'a');
     cluster.propose(2, 'b');
+    cluster.heartbeat(1);
     for (const id of [1, 2, 3]) expect(cluster.get(id).applied).toEqual(['a', 'b']);
   });
 
@@ -23,6 +24,7 @@ describe('RawNode end to end', () => {
     const leader = cluster.leader();
     expect(leader).toBeDefined();
     cluster.propose(leader as number, 'x');
+    cluster.heartbeat(leader as number);
     for (const id of [1, 2, 3]) expect(cluster.get(id).applied).toEqual(['x']);
   });
 });
@@ -64,6 +66,7 @@ describe('Ready contract', () => {
       [2, ['x', 'y', 'z']],
       [3, ['x', 'y', 'z']],
     ]);
+    cluster.heartbeat(1);
     for (const id of [1, 2, 3]) expect(cluster.get(id).applied).toEqual(['x', 'y', 'z']);
   });
 

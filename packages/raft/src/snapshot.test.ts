@@ -37,6 +37,7 @@ describe('snapshot transfer', () => {
     expect(snaps(cluster).at(-1)?.snapshot?.done).toBe(true);
     expect(cluster.get(3).applied).toEqual(cluster.get(1).applied);
     cluster.propose(1, 'after');
+    cluster.heartbeat(1);
     expect(cluster.get(3).applied.at(-1)).toBe('after');
     expect(cluster.node(1).status().progress?.find((p) => p.id === 3)?.state).toBe(2);
   });
@@ -154,6 +155,7 @@ describe('snapshot transfer', () => {
     const restarted = cluster.restart(3);
     expect(restarted.node.status().applied).toBe(cluster.get(3).storage.snapshot().index);
     cluster.propose(1, 'later');
+    cluster.heartbeat(1);
     expect(cluster.get(3).applied).toEqual(cluster.get(1).applied);
     expect(new MemoryLogStorage().snapshot().index).toBe(0);
   });

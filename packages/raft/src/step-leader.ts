@@ -84,8 +84,8 @@ const handleAppendResponse = (r: Raft, message: Message, pr: Progress): void => 
   } else {
     pr.inflights.freeLE(index);
   }
-  if (r.maybeCommit()) r.bcastAppend();
-  else if (wasPaused) r.maybeSendAppend(message.from, true);
+  r.maybeCommit();
+  if (wasPaused) r.maybeSendAppend(message.from, true);
   // Fill the window.
   while (r.maybeSendAppend(message.from, false));
   if (message.from === r.leadTransferee && pr.match === r.log.lastIndex()) r.sendTimeoutNow(message.from);

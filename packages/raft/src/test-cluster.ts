@@ -5,7 +5,7 @@ import { MemoryLogStorage } from './memory-storage.js';
 import type { RaftConfig } from './config.js';
 import { RawNode } from './raw-node.js';
 import type { ConfState, Entry, Message, NodeId, Random, ReadState } from './types.js';
-import { EntryType, groupId, nodeId } from './types.js';
+import { EntryType, MessageType, groupId, nodeId } from './types.js';
 
 export const TEST_GROUP = groupId(7);
 
@@ -178,6 +178,20 @@ export class TestCluster {
       }
       this.stabilize();
     }
+  }
+
+  /**
+   * Ticks node `raw` alone until it sends a heartbeat, which tells its followers its commit
+   * index (a leader sends no append just to carry a new one).
+   */
+  heartbeat(raw: number): void {
+    const from = nodeId(raw);
+    for (let ticks = 0; ticks < 1_000; ticks++) {
+      const seen = this.delivered.length;
+      this.tick(1, [raw]);
+      if (this.delivered.slice(seen).some((m) => m.type === MessageType.HEARTBEAT && m.from === from)) return;
+    }
+    throw new Error(`node ${raw} sent no heartbeat`);
   }
 
   elect(raw: number): void {

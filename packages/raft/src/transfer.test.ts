@@ -25,6 +25,7 @@ describe('leader transfer', () => {
     cluster.stabilize();
     expect(cluster.node(3).status().softState.role).toBe(Role.LEADER);
     cluster.propose(3, 'b');
+    cluster.heartbeat(3);
     expect(cluster.get(1).applied).toEqual(['a', 'b']);
   });
 
@@ -39,6 +40,7 @@ describe('leader transfer', () => {
     cluster.tick(10, [1, 2]);
     expect(cluster.node(1).status().leadTransferee).toBe(0);
     cluster.propose(1, 'x');
+    cluster.heartbeat(1);
     expect(cluster.get(2).applied).toEqual(['x']);
   });
 

@@ -145,9 +145,10 @@ export interface Message {
    */
   readonly commit?: number;
   /**
-   * HEARTBEAT: the leader's own commit index at sending, uncapped. A follower never commits by
-   * it; the host uses it to bound the staleness of follower reads. APP leaves it out: its
-   * `commit` already is the leader's uncapped commit index.
+   * HEARTBEAT: the leader's own commit index at sending, uncapped. A follower commits by it only
+   * entries this term's leader showed it shares (`LeaderLogKnowledge`); the host also uses it to
+   * bound the staleness of follower reads. APP leaves it out: its `commit` already is the
+   * leader's uncapped commit index.
    */
   readonly leaderCommit?: number;
   /** APP_RESP / VOTE_RESP / PRE_VOTE_RESP / SNAP_RESP: refused. */

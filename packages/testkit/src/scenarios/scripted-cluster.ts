@@ -50,10 +50,17 @@ export function proposePut(cluster: Cluster, id: NodeId, key: string, value: str
   cluster.node(id).raw().propose(encodeCommand({ client: 1000, seq: nextSeq++, write: { op: 'put', key, value } }));
 }
 
-/** Steps until every given node has applied at least `index`. */
+/**
+ * Steps until every given node has applied at least `index`. Without a clock the leaders tick
+ * here: a commit sends no append of its own, so the last commit reaches followers by heartbeat.
+ */
 export async function settle(cluster: Cluster, ids: readonly NodeId[], index: number, maxSteps = 100): Promise<void> {
   const done = (): boolean => ids.every((id) => cluster.node(id).applied >= index);
-  if (!(await cluster.runUntil(done, maxSteps))) {
+  for (let step = 0; step < maxSteps && !done(); step++) {
+    if (!cluster.ticking) for (const id of cluster.nodes.keys()) if (isLeader(cluster, id)) cluster.node(id).tick();
+    await cluster.run(1);
+  }
+  if (!done()) {
     const applied = ids.map((id) => `${id}:${cluster.node(id).applied}`).join(' ');
     throw new Error(`nodes did not apply ${index} within ${maxSteps} steps (applied ${applied})`);
   }
