@@ -1,6 +1,6 @@
 import type { NodeId } from '@flotilla/raft';
 import { checkCallArguments } from './call-arguments.js';
-import { FrameTooLargeError, PeerUnreachableError, TransportClosedError } from './errors.js';
+import { PeerUnreachableError, TransportClosedError } from './errors.js';
 import type { EncodedFrame } from './frame-codec.js';
 import { FRAME_HEADER_BYTES } from './framing.js';
 import { Lane } from './handshake.js';
@@ -9,9 +9,9 @@ import { resolveLimits } from './limits.js';
 import type { TransportLimits } from './limits.js';
 import type { EncodedBatch } from './outgoing-batch.js';
 import { PendingCalls } from './pending-calls.js';
-import { serveCallWith } from './serve-call.js';
-import type { CallHandler, PeerAddress, Transport } from './transport.js';
+import type { PeerAddress, Transport } from './transport.js';
 import { FrameTransportBase } from './transport-base.js';
+import type { IncomingCalls } from './transport-base.js';
 import { DataFrameKind } from './wire-codec.js';
 
 export interface MemoryTransportOptions {
@@ -37,10 +37,9 @@ export class MemoryTransport<Payload = Uint8Array> extends FrameTransportBase<Pa
   readonly limits: TransportLimits;
   private peers: ReadonlySet<NodeId>;
   private port: WirePort<Payload> | undefined;
-  private readonly pendingCalls: PendingCalls;
+  protected readonly pendingCalls: PendingCalls;
   private readonly queues = new Map<string, LaneQueue>();
-  private readonly incomingCalls = new Map<NodeId, number>();
-  private callHandler: CallHandler | undefined;
+  private readonly incomingCalls = new Map<NodeId, IncomingCalls>();
 
   constructor(
     private readonly wire: InProcessWire<Payload>,
@@ -93,19 +92,8 @@ export class MemoryTransport<Payload = Uint8Array> extends FrameTransportBase<Pa
     if (!this.peers.has(to) || !port.canReach(to)) {
       throw new PeerUnreachableError(to, this.peers.has(to) ? 'not reachable' : 'not a known peer', false);
     }
-    const { callId, answer } = this.pendingCalls.begin(to, timeoutMs);
-    const request = this.codec.encode({ kind: DataFrameKind.CALL_REQUEST, callId, body });
-    if (request.bytes > this.limits.maxFrameBytes) {
-      this.pendingCalls.fail(callId, new FrameTooLargeError(request.bytes, this.limits.maxFrameBytes));
-    } else if (this.transmit(to, Lane.MAIN, request) === 'refused') {
-      // Nothing left this node. Sent, the request is on the wire or lost on it (then the call times out).
-      this.pendingCalls.fail(callId, new PeerUnreachableError(to, 'not reachable', false));
-    }
-    return answer;
-  }
-
-  onCall(handler: CallHandler): void {
-    this.callHandler = handler;
+    // Sent, the request is on the wire or lost on it (then the call times out).
+    return this.startCall(to, body, timeoutMs, (request) => (this.transmit(to, Lane.MAIN, request) === 'refused' ? 'not reachable' : undefined));
   }
 
   /** Only the ids matter here; where a peer lives is the wire's business. */
@@ -194,21 +182,15 @@ export class MemoryTransport<Payload = Uint8Array> extends FrameTransportBase<Pa
   }
 
   private serve(from: NodeId, callId: number, body: Uint8Array): void {
-    const reply = (answer: EncodedFrame<Payload>): void => {
+    let calls = this.incomingCalls.get(from);
+    if (calls === undefined) {
+      calls = { running: 0 };
+      this.incomingCalls.set(from, calls);
+    }
+    this.serveIncoming(from, callId, body, calls, (answer) => {
       if (this.state === 'running') {
         this.transmit(from, Lane.MAIN, answer);
       }
-    };
-    const running = this.incomingCalls.get(from) ?? 0;
-    if (running >= this.limits.maxIncomingCalls) {
-      const message = `node ${this.self} is already serving ${running} calls from node ${from}`;
-      reply(this.codec.encode({ kind: DataFrameKind.CALL_ERROR, callId, message }));
-      return;
-    }
-    this.incomingCalls.set(from, running + 1);
-    void serveCallWith(this.codec, this.callHandler, from, callId, body, this.limits.maxFrameBytes).then((answer) => {
-      this.incomingCalls.set(from, (this.incomingCalls.get(from) ?? 1) - 1);
-      reply(answer);
     });
   }
 }

@@ -1,5 +1,4 @@
 import type { NodeId } from '@flotilla/raft';
-import { byteFrameCodec } from './byte-frame-codec.js';
 import type { EncodedFrame, FrameCodec, OutgoingFrame } from './frame-codec.js';
 import type { CallHandler } from './transport.js';
 import { DataFrameKind } from './wire-codec.js';
@@ -27,7 +26,7 @@ const answerOf = async (handler: CallHandler | undefined, from: NodeId, callId: 
  * Runs the host's handler for one incoming call and encodes its answer with `codec`. Failures
  * become an error answer carrying the message (the caller sees a RemoteCallError); nothing is thrown.
  */
-export const serveCallWith = async <Payload>(
+export const serveCall = async <Payload>(
   codec: FrameCodec<Payload>,
   handler: CallHandler | undefined,
   from: NodeId,
@@ -41,12 +40,3 @@ export const serveCallWith = async <Payload>(
     ? encoded
     : codec.encode(callError(callId, `answer of ${encoded.bytes} bytes exceeds the frame limit of ${maxFrameBytes} bytes`));
 };
-
-/** serveCallWith for a transport whose frames are bytes. */
-export const serveCall = async (
-  handler: CallHandler | undefined,
-  from: NodeId,
-  callId: number,
-  body: Uint8Array,
-  maxFrameBytes: number,
-): Promise<Uint8Array> => (await serveCallWith(byteFrameCodec, handler, from, callId, body, maxFrameBytes)).payload;

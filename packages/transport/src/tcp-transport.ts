@@ -2,6 +2,7 @@ import { checkCallArguments } from './call-arguments.js';
 import type { Server, Socket } from 'node:net';
 import type { Logger, NodeId } from '@flotilla/raft';
 import { FrameTooLargeError, PeerUnreachableError, ProtocolError, TransportClosedError } from './errors.js';
+import type { EncodedFrame } from './frame-codec.js';
 import { FramedSocket } from './framed-socket.js';
 import { FRAME_HEADER_BYTES } from './framing.js';
 import { AcceptorHandshake, HANDSHAKE_MAX_FRAME_BYTES, Lane } from './handshake.js';
@@ -14,12 +15,12 @@ import { PendingCalls } from './pending-calls.js';
 import { validatePeers } from './peer-map.js';
 import { realScheduler } from './scheduler.js';
 import type { Scheduler } from './scheduler.js';
-import { serveCall } from './serve-call.js';
 import { plainTcpSockets } from './socket-factory.js';
 import type { SocketFactory } from './socket-factory.js';
-import type { CallHandler, PeerAddress, Transport } from './transport.js';
+import type { PeerAddress, Transport } from './transport.js';
 import { TransportBase } from './transport-base.js';
-import { DataFrameKind, decodeDataFrame, encodeCallError, encodeCallRequest } from './wire-codec.js';
+import type { IncomingCalls } from './transport-base.js';
+import { DataFrameKind, decodeDataFrame } from './wire-codec.js';
 
 export interface TcpTransportOptions {
   readonly self: NodeId;
@@ -43,7 +44,7 @@ interface InboundConnection {
   readonly peer: NodeId;
   readonly lane: Lane;
   readonly framed: FramedSocket;
-  incomingCalls: number;
+  readonly incomingCalls: IncomingCalls;
 }
 
 const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {} };
@@ -67,8 +68,7 @@ export class TcpTransport extends TransportBase implements Transport {
   private readonly snapshotLinks = new Map<NodeId, OutboundLink>();
   private readonly handshaking = new Set<FramedSocket>();
   private readonly inbound = new Set<InboundConnection>();
-  private readonly pendingCalls: PendingCalls;
-  private callHandler: CallHandler | undefined;
+  protected readonly pendingCalls: PendingCalls;
 
   constructor(private readonly options: TcpTransportOptions) {
     super();
@@ -146,18 +146,7 @@ export class TcpTransport extends TransportBase implements Transport {
     if (link === undefined || link.isDown) {
       throw new PeerUnreachableError(to, link === undefined ? 'not a known peer' : 'link is down', false);
     }
-    const { callId, answer } = this.pendingCalls.begin(to, timeoutMs);
-    const payload = encodeCallRequest(callId, body);
-    if (payload.byteLength > this.limits.maxFrameBytes) {
-      this.pendingCalls.fail(callId, new FrameTooLargeError(payload.byteLength, this.limits.maxFrameBytes));
-    } else if (!link.enqueueCall(payload)) {
-      this.pendingCalls.fail(callId, new PeerUnreachableError(to, 'link is down', false));
-    }
-    return answer;
-  }
-
-  onCall(handler: CallHandler): void {
-    this.callHandler = handler;
+    return this.startCall(to, body, timeoutMs, (request) => (link.enqueueCall(request.payload) ? undefined : 'link is down'));
   }
 
   setPeers(peers: ReadonlyMap<NodeId, PeerAddress>): void {
@@ -252,7 +241,7 @@ export class TcpTransport extends TransportBase implements Transport {
       if (step.accepted !== undefined) {
         cancelTimeout();
         this.handshaking.delete(framed);
-        const accepted: InboundConnection = { ...step.accepted, framed, incomingCalls: 0 };
+        const accepted: InboundConnection = { ...step.accepted, framed, incomingCalls: { running: 0 } };
         connection = accepted;
         this.inbound.add(accepted);
         framed.setMaxFrameBytes(this.limits.maxFrameBytes);
@@ -296,21 +285,12 @@ export class TcpTransport extends TransportBase implements Transport {
   }
 
   private serve(connection: InboundConnection, callId: number, body: Uint8Array): void {
-    const answer = (payload: Uint8Array): void => {
+    this.serveIncoming(connection.peer, callId, body, connection.incomingCalls, ({ payload }: EncodedFrame<Uint8Array>) => {
       if (this.state === 'running' && !connection.framed.isClosed) {
         const counters = this.counterTable.of(connection.peer);
         counters.framesSent += 1;
         counters.bytesSent += connection.framed.write(payload);
       }
-    };
-    if (connection.incomingCalls >= this.limits.maxIncomingCalls) {
-      answer(encodeCallError(callId, `node ${this.self} is already serving ${this.limits.maxIncomingCalls} calls from node ${connection.peer}`));
-      return;
-    }
-    connection.incomingCalls += 1;
-    void serveCall(this.callHandler, connection.peer, callId, body, this.limits.maxFrameBytes).then((payload) => {
-      connection.incomingCalls -= 1;
-      answer(payload);
     });
   }
 
