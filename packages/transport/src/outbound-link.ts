@@ -74,7 +74,7 @@ export class OutboundLink {
     if (this.state === 'backoff' || this.state === 'closed') {
       return false;
     }
-    const bytes = batch.payload.byteLength;
+    const bytes = batch.bytes;
     const fits =
       this.queuedMessages === 0 ||
       (this.queuedMessages + batch.messageCount <= this.options.maxQueuedMessages &&
@@ -190,7 +190,7 @@ export class OutboundLink {
         framed.write(batch.payload, () => {
           if (connection === this.connection) {
             this.queuedMessages -= batch.messageCount;
-            this.queuedBytes -= batch.payload.byteLength;
+            this.queuedBytes -= batch.bytes;
           }
         }),
       );

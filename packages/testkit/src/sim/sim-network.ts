@@ -141,10 +141,10 @@ export class SimNetwork implements InProcessWire<OutgoingFrame> {
 
   /** `settled` runs when a sent frame leaves the wire, delivered or not. */
   private transmit(sent: Frame, settled: () => void): TransmitOutcome {
+    this.counters.sent += messageCount(sent);
     const frame = this.intercepted(sent);
     if (frame === undefined) return 'lost';
     const messages = messageCount(frame);
-    this.counters.sent += messages;
     if (!this.canReach(frame.from, frame.to)) {
       this.counters.dropped += messages;
       return this.random.chance(this.profile.reportUnreachableProbability) ? 'refused' : 'lost';
