@@ -236,6 +236,24 @@ export const describeTransportConformance = (name: string, factory: ConformanceF
       await expect(a.call(b.self, Uint8Array.of(4), 30_000)).resolves.toStrictEqual(Uint8Array.of(7));
     });
 
+    it('answers a call beyond the incoming bound with an error, and serves again once one ends', async () => {
+      const [a, b] = await build({ maxIncomingCalls: 1 });
+      const release: (() => void)[] = [];
+      b.onCall((_from, body) =>
+        (body[0] ?? 0) === 1 ? new Promise<Uint8Array>((resolve) => release.push(() => resolve(Uint8Array.of(8)))) : Promise.resolve(Uint8Array.of(9)),
+      );
+      const held = a.call(b.self, Uint8Array.of(1), 30_000);
+      while (release.length < 1) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const refused = a.call(b.self, Uint8Array.of(2), 30_000);
+      await expect(refused).rejects.toBeInstanceOf(RemoteCallError);
+      await expect(refused).rejects.toThrow(`node ${b.self} is already serving 1 calls from node ${a.self}`);
+      release.forEach((answer) => answer());
+      await expect(held).resolves.toStrictEqual(Uint8Array.of(8));
+      await expect(a.call(b.self, Uint8Array.of(2), 30_000)).resolves.toStrictEqual(Uint8Array.of(9));
+    });
+
     it('reports an unreachable peer and drops what was sent to it', async () => {
       const [a, , nodes] = await build();
       const reported = nextUnreachable(a, nodes.deadPeer);
