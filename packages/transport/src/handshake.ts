@@ -25,7 +25,8 @@ export const Lane = {
 export type Lane = (typeof Lane)[keyof typeof Lane];
 
 const HandshakeKind = { HELLO: 16, CHALLENGE: 17, PROOF: 18, WELCOME: 19 } as const;
-const PROTOCOL_VERSION = 1;
+// 2: Raft frames are binary (raft-frame-codec.ts).
+const PROTOCOL_VERSION = 2;
 const NONCE_BYTES = 32;
 /** Handshake frames are tiny; an unauthenticated peer gets no bigger buffer than this. */
 export const HANDSHAKE_MAX_FRAME_BYTES = 1024;

@@ -13,8 +13,6 @@ export type { TransportLimits } from './limits.js';
 export type { PeerCounters } from './peer-counters.js';
 export { realScheduler } from './scheduler.js';
 export type { Scheduler } from './scheduler.js';
-export { coalesceHeartbeats, expandHeartbeats } from './heartbeat-coalescing.js';
-export type { CoalescedMessages, HeartbeatResponseTuple, HeartbeatTuple } from './heartbeat-coalescing.js';
 export { TcpTransport } from './tcp-transport.js';
 export type { TcpTransportOptions } from './tcp-transport.js';
 export { plainTcpSockets } from './socket-factory.js';

@@ -1,8 +1,7 @@
 import type { Message, NodeId } from '@flotilla/raft';
 import { decodeCbor, encodeCbor } from './cbor.js';
 import { ProtocolError } from './errors.js';
-import { coalesceHeartbeats, expandHeartbeats } from './heartbeat-coalescing.js';
-import type { HeartbeatResponseTuple, HeartbeatTuple } from './heartbeat-coalescing.js';
+import { RAFT_FRAME_TAG, decodeRaftMessages } from './raft-frame-codec.js';
 
 /** Frames after authentication. Handshake frames use their own kinds (see handshake.ts). */
 export const DataFrameKind = {
@@ -18,15 +17,8 @@ export type DataFrame =
   | { readonly kind: typeof DataFrameKind.CALL_RESPONSE; readonly callId: number; readonly body: Uint8Array }
   | { readonly kind: typeof DataFrameKind.CALL_ERROR; readonly callId: number; readonly message: string };
 
-/**
- * One peer's batch. `from` and `to` are left out of every message: the link's authenticated
- * ends supply them on receipt, which also stops a peer from speaking for another node.
- */
-export const encodeRaftFrame = (messages: readonly Message[]): Uint8Array => {
-  const { others, heartbeats, heartbeatResponses } = coalesceHeartbeats(messages);
-  const wireMessages = others.map(({ from: _from, to: _to, ...rest }) => rest);
-  return encodeCbor({ kind: DataFrameKind.RAFT, messages: wireMessages, heartbeats, heartbeatResponses });
-};
+// Raft frames are binary, call frames CBOR maps; the first byte tells them apart.
+export { encodeRaftFrame } from './raft-frame-codec.js';
 
 export const encodeCallRequest = (callId: number, body: Uint8Array): Uint8Array =>
   encodeCbor({ kind: DataFrameKind.CALL_REQUEST, callId, body });
@@ -39,39 +31,6 @@ export const encodeCallError = (callId: number, message: string): Uint8Array =>
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const isNumberTuple = (value: unknown, minLength: number, maxLength = minLength): boolean =>
-  Array.isArray(value) && value.length >= minLength && value.length <= maxLength && value.every((item) => typeof item === 'number');
-
-const listOf = (frame: Record<string, unknown>, field: string): unknown[] => {
-  const value = frame[field];
-  if (!Array.isArray(value)) {
-    throw new ProtocolError(`raft frame without a ${field} list`);
-  }
-  return value;
-};
-
-const decodeRaftMessages = (frame: Record<string, unknown>, from: NodeId, to: NodeId): Message[] => {
-  const wireMessages = listOf(frame, 'messages');
-  const heartbeats = listOf(frame, 'heartbeats');
-  const heartbeatResponses = listOf(frame, 'heartbeatResponses');
-  const messages: Message[] = [];
-  for (const wire of wireMessages) {
-    if (!isRecord(wire) || typeof wire['type'] !== 'number' || typeof wire['group'] !== 'number' || typeof wire['term'] !== 'number') {
-      throw new ProtocolError('raft frame holds a malformed message');
-    }
-    // The decoded object is fresh and ours: completing it in place saves a copy per message.
-    wire['from'] = from;
-    wire['to'] = to;
-    messages.push(wire as unknown as Message);
-  }
-  // A heartbeat tuple has a fourth number when its heartbeat carried `leaderCommit`.
-  if (!heartbeats.every((tuple) => isNumberTuple(tuple, 3, 4)) || !heartbeatResponses.every((tuple) => isNumberTuple(tuple, 2))) {
-    throw new ProtocolError('raft frame holds a malformed heartbeat tuple');
-  }
-  messages.push(...expandHeartbeats(from, to, heartbeats as HeartbeatTuple[], heartbeatResponses as HeartbeatResponseTuple[]));
-  return messages;
-};
 
 const callIdOf = (frame: Record<string, unknown>): number => {
   const callId = frame['callId'];
@@ -91,9 +50,12 @@ const bodyOf = (frame: Record<string, unknown>): Uint8Array => {
 
 /** Decodes a frame that travelled from `from` to `to`; throws ProtocolError on anything malformed. */
 export const decodeDataFrame = (payload: Uint8Array, from: NodeId, to: NodeId): DataFrame => {
+  // A plain view, so that the byte fields decoded from it are Uint8Arrays and not Buffers.
+  const bytes = Buffer.isBuffer(payload) ? new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength) : payload;
+  if (bytes[0] === RAFT_FRAME_TAG) return { kind: DataFrameKind.RAFT, messages: decodeRaftMessages(bytes, from, to) };
   let frame: unknown;
   try {
-    frame = decodeCbor(payload);
+    frame = decodeCbor(bytes);
   } catch (error) {
     throw new ProtocolError(`undecodable frame: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -102,7 +64,7 @@ export const decodeDataFrame = (payload: Uint8Array, from: NodeId, to: NodeId): 
   }
   switch (frame['kind']) {
     case DataFrameKind.RAFT:
-      return { kind: DataFrameKind.RAFT, messages: decodeRaftMessages(frame, from, to) };
+      throw new ProtocolError('a raft frame must be binary, not CBOR');
     case DataFrameKind.CALL_REQUEST:
       return { kind: DataFrameKind.CALL_REQUEST, callId: callIdOf(frame), body: bodyOf(frame) };
     case DataFrameKind.CALL_RESPONSE:
