@@ -94,7 +94,7 @@ const confBytes = (conf: ConfState): number => {
   let bytes = 0;
   for (const list of [conf.voters, conf.votersOutgoing, conf.learners, conf.learnersNext]) {
     bytes += varintBytes(list.length);
-    for (const id of list) bytes += varintBytes(id);
+    for (const id of list) bytes += varintBytes(checkedNumber(id, 'node id'));
   }
   return bytes;
 };
