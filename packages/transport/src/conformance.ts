@@ -161,7 +161,7 @@ export const describeTransportConformance = (name: string, factory: ConformanceF
       expect(a.countersByPeer().get(b.self)).toBe(a.counters(b.self));
     });
 
-    it('expands coalesced heartbeats of many groups back into ordinary messages', async () => {
+    it('carries the heartbeats and answers of many groups in one frame, every field intact', async () => {
       const [a, b] = await build();
       const atB = new Inbox();
       b.onRaft(atB.handler);
