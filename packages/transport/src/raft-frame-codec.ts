@@ -36,102 +36,39 @@ const Field = {
 const ALL_FIELDS = (1 << 13) - 1;
 
 const ENTRY_HAS_CHANGE = 1;
-const NO_ENTRIES: readonly Entry[] = [];
-const NO_ENTRIES_CHANGED: readonly (Uint8Array | undefined)[] = [];
 
 const MESSAGE_TYPES: ReadonlySet<number> = new Set(Object.values(MessageType));
 const ENTRY_TYPES: ReadonlySet<number> = new Set(Object.values(EntryType));
 
-const varintBytes = (value: number): number => {
-  let bytes = 1;
-  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) bytes++;
-  return bytes;
-};
-
-const checkedNumber = (value: number, what: string): number => {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`raft message ${what} ${value} is not a non-negative safe integer`);
-  return value;
-};
-
-interface Layout {
-  readonly fields: number;
-  readonly leaderCommit: number;
-  readonly change: readonly (Uint8Array | undefined)[];
+/** Where a frame is written: once into a Sizer (which also checks every number), then into a Writer. */
+interface FrameSink {
+  byte(value: number): void;
+  varint(value: number, what: string): void;
+  bytes(value: Uint8Array, what: string): void;
 }
 
-/** Which fields a message carries, and what its variable parts encode to. */
-const layoutOf = (message: Message): Layout => {
-  let fields = 0;
-  if (message.index !== undefined) fields |= Field.INDEX;
-  if (message.logTerm !== undefined) fields |= Field.LOG_TERM;
-  if (message.commit !== undefined) fields |= Field.COMMIT;
-  let leaderCommit = message.leaderCommit ?? 0;
-  if (message.leaderCommit !== undefined) {
-    fields |= Field.LEADER_COMMIT;
-    if (message.commit !== undefined && message.leaderCommit >= message.commit) {
-      fields |= Field.LEADER_COMMIT_AHEAD;
-      leaderCommit = message.leaderCommit - message.commit;
-    }
-  }
-  if (message.reject !== undefined) fields |= Field.REJECT;
-  if (message.rejectHint !== undefined) fields |= Field.REJECT_HINT;
-  if (message.hintTerm !== undefined) fields |= Field.HINT_TERM;
-  if (message.offset !== undefined) fields |= Field.OFFSET;
-  if (message.context !== undefined) fields |= Field.CONTEXT;
-  if (message.transfer !== undefined) fields |= Field.TRANSFER;
-  if (message.entries !== undefined) fields |= Field.ENTRIES;
-  if (message.snapshot !== undefined) fields |= Field.SNAPSHOT;
-  const entries = message.entries ?? NO_ENTRIES;
-  const change = entries.some((entry) => entry.change !== undefined)
-    ? entries.map((entry) => (entry.change === undefined ? undefined : encodeCbor(entry.change)))
-    : NO_ENTRIES_CHANGED;
-  return { fields, leaderCommit, change };
-};
+class Sizer implements FrameSink {
+  size = 0;
 
-const bytesField = (bytes: Uint8Array): number => varintBytes(bytes.byteLength) + bytes.byteLength;
-
-const confBytes = (conf: ConfState): number => {
-  let bytes = 0;
-  for (const list of [conf.voters, conf.votersOutgoing, conf.learners, conf.learnersNext]) {
-    bytes += varintBytes(list.length);
-    for (const id of list) bytes += varintBytes(checkedNumber(id, 'node id'));
+  byte(): void {
+    this.size += 1;
   }
-  return bytes;
-};
 
-const messageBytes = (message: Message, layout: Layout): number => {
-  let bytes = 1 + varintBytes(layout.fields) + varintBytes(checkedNumber(message.group, 'group')) + varintBytes(checkedNumber(message.term, 'term'));
-  if (message.index !== undefined) bytes += varintBytes(checkedNumber(message.index, 'index'));
-  if (message.logTerm !== undefined) bytes += varintBytes(checkedNumber(message.logTerm, 'logTerm'));
-  if (message.commit !== undefined) bytes += varintBytes(checkedNumber(message.commit, 'commit'));
-  if (message.leaderCommit !== undefined) bytes += varintBytes(checkedNumber(layout.leaderCommit, 'leaderCommit'));
-  if (message.reject !== undefined) bytes += 1;
-  if (message.rejectHint !== undefined) bytes += varintBytes(checkedNumber(message.rejectHint, 'rejectHint'));
-  if (message.hintTerm !== undefined) bytes += varintBytes(checkedNumber(message.hintTerm, 'hintTerm'));
-  if (message.offset !== undefined) bytes += varintBytes(checkedNumber(message.offset, 'offset'));
-  if (message.context !== undefined) bytes += bytesField(message.context);
-  if (message.transfer !== undefined) bytes += 1;
-  const entries = message.entries;
-  if (entries !== undefined) {
-    bytes += varintBytes(entries.length);
-    entries.forEach((entry, at) => {
-      bytes += varintBytes(checkedNumber(entry.index, 'entry index')) + varintBytes(checkedNumber(entry.term, 'entry term')) + 2;
-      bytes += bytesField(entry.data);
-      const change = layout.change[at];
-      if (change !== undefined) bytes += bytesField(change);
-    });
+  varint(value: number, what: string): void {
+    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`raft message ${what} ${value} is not a non-negative safe integer`);
+    this.size += 1;
+    for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) this.size += 1;
   }
-  const chunk = message.snapshot;
-  if (chunk !== undefined) {
-    bytes += varintBytes(checkedNumber(chunk.meta.index, 'snapshot index')) + varintBytes(checkedNumber(chunk.meta.term, 'snapshot term'));
-    bytes += confBytes(chunk.meta.conf) + varintBytes(checkedNumber(chunk.offset, 'snapshot offset')) + 1 + bytesField(chunk.data);
-  }
-  return bytes;
-};
 
-class FrameWriter {
+  bytes(value: Uint8Array, what: string): void {
+    this.varint(value.byteLength, what);
+    this.size += value.byteLength;
+  }
+}
+
+class Writer implements FrameSink {
   readonly out: Uint8Array;
-  private at = 0;
+  at = 0;
 
   constructor(bytes: number) {
     this.out = new Uint8Array(bytes);
@@ -155,69 +92,108 @@ class FrameWriter {
     this.out.set(value, this.at);
     this.at += value.byteLength;
   }
-
-  ids(list: readonly NodeId[]): void {
-    this.varint(list.length);
-    for (const id of list) this.varint(id);
-  }
-
-  get written(): number {
-    return this.at;
-  }
 }
 
-const writeMessage = (writer: FrameWriter, message: Message, layout: Layout): void => {
-  writer.byte(message.type);
-  writer.varint(layout.fields);
-  writer.varint(message.group);
-  writer.varint(message.term);
-  if (message.index !== undefined) writer.varint(message.index);
-  if (message.logTerm !== undefined) writer.varint(message.logTerm);
-  if (message.commit !== undefined) writer.varint(message.commit);
-  if (message.leaderCommit !== undefined) writer.varint(layout.leaderCommit);
-  if (message.reject !== undefined) writer.byte(message.reject ? 1 : 0);
-  if (message.rejectHint !== undefined) writer.varint(message.rejectHint);
-  if (message.hintTerm !== undefined) writer.varint(message.hintTerm);
-  if (message.offset !== undefined) writer.varint(message.offset);
-  if (message.context !== undefined) writer.bytes(message.context);
-  if (message.transfer !== undefined) writer.byte(message.transfer ? 1 : 0);
+/** Which fields a message carries: the bit set written before them. */
+const fieldsOf = (message: Message): number => {
+  let fields = 0;
+  if (message.index !== undefined) fields |= Field.INDEX;
+  if (message.logTerm !== undefined) fields |= Field.LOG_TERM;
+  if (message.commit !== undefined) fields |= Field.COMMIT;
+  if (message.leaderCommit !== undefined) {
+    fields |= Field.LEADER_COMMIT;
+    if (message.commit !== undefined && message.leaderCommit >= message.commit) fields |= Field.LEADER_COMMIT_AHEAD;
+  }
+  if (message.reject !== undefined) fields |= Field.REJECT;
+  if (message.rejectHint !== undefined) fields |= Field.REJECT_HINT;
+  if (message.hintTerm !== undefined) fields |= Field.HINT_TERM;
+  if (message.offset !== undefined) fields |= Field.OFFSET;
+  if (message.context !== undefined) fields |= Field.CONTEXT;
+  if (message.transfer !== undefined) fields |= Field.TRANSFER;
+  if (message.entries !== undefined) fields |= Field.ENTRIES;
+  if (message.snapshot !== undefined) fields |= Field.SNAPSHOT;
+  return fields;
+};
+
+/** The CBOR of each configuration change in the batch, encoded once for both passes; undefined when there is none (nearly always). */
+const encodedChanges = (messages: readonly Message[]): Map<Entry, Uint8Array> | undefined => {
+  let changes: Map<Entry, Uint8Array> | undefined;
+  for (const message of messages) {
+    for (const entry of message.entries ?? []) {
+      if (entry.change !== undefined) (changes ??= new Map()).set(entry, encodeCbor(entry.change));
+    }
+  }
+  return changes;
+};
+
+const writeIds = (sink: FrameSink, list: readonly NodeId[], what: string): void => {
+  sink.varint(list.length, what);
+  for (const id of list) sink.varint(id, what);
+};
+
+const writeMessage = (sink: FrameSink, message: Message, changes: Map<Entry, Uint8Array> | undefined): void => {
+  const fields = fieldsOf(message);
+  sink.byte(message.type);
+  sink.varint(fields, 'field set');
+  sink.varint(message.group, 'group');
+  sink.varint(message.term, 'term');
+  if (message.index !== undefined) sink.varint(message.index, 'index');
+  if (message.logTerm !== undefined) sink.varint(message.logTerm, 'logTerm');
+  if (message.commit !== undefined) sink.varint(message.commit, 'commit');
+  if (message.leaderCommit !== undefined) {
+    const ahead = (fields & Field.LEADER_COMMIT_AHEAD) !== 0;
+    sink.varint(ahead ? message.leaderCommit - (message.commit as number) : message.leaderCommit, 'leaderCommit');
+  }
+  if (message.reject !== undefined) sink.byte(message.reject ? 1 : 0);
+  if (message.rejectHint !== undefined) sink.varint(message.rejectHint, 'rejectHint');
+  if (message.hintTerm !== undefined) sink.varint(message.hintTerm, 'hintTerm');
+  if (message.offset !== undefined) sink.varint(message.offset, 'offset');
+  if (message.context !== undefined) sink.bytes(message.context, 'context');
+  if (message.transfer !== undefined) sink.byte(message.transfer ? 1 : 0);
   const entries = message.entries;
   if (entries !== undefined) {
-    writer.varint(entries.length);
-    entries.forEach((entry, at) => {
-      const change = layout.change[at];
-      writer.varint(entry.index);
-      writer.varint(entry.term);
-      writer.byte(entry.type);
-      writer.byte(change === undefined ? 0 : ENTRY_HAS_CHANGE);
-      writer.bytes(entry.data);
-      if (change !== undefined) writer.bytes(change);
-    });
+    sink.varint(entries.length, 'entry count');
+    for (const entry of entries) {
+      const change = changes?.get(entry);
+      sink.varint(entry.index, 'entry index');
+      sink.varint(entry.term, 'entry term');
+      sink.byte(entry.type);
+      sink.byte(change === undefined ? 0 : ENTRY_HAS_CHANGE);
+      sink.bytes(entry.data, 'entry data');
+      if (change !== undefined) sink.bytes(change, 'configuration change');
+    }
   }
   const chunk = message.snapshot;
   if (chunk !== undefined) {
-    writer.varint(chunk.meta.index);
-    writer.varint(chunk.meta.term);
-    const { conf } = chunk.meta;
-    for (const list of [conf.voters, conf.votersOutgoing, conf.learners, conf.learnersNext]) writer.ids(list);
-    writer.varint(chunk.offset);
-    writer.byte(chunk.done ? 1 : 0);
-    writer.bytes(chunk.data);
+    const { meta } = chunk;
+    sink.varint(meta.index, 'snapshot index');
+    sink.varint(meta.term, 'snapshot term');
+    writeIds(sink, meta.conf.voters, 'voters');
+    writeIds(sink, meta.conf.votersOutgoing, 'outgoing voters');
+    writeIds(sink, meta.conf.learners, 'learners');
+    writeIds(sink, meta.conf.learnersNext, 'next learners');
+    sink.varint(chunk.offset, 'snapshot offset');
+    sink.byte(chunk.done ? 1 : 0);
+    sink.bytes(chunk.data, 'snapshot data');
   }
 };
 
-/** One peer's batch as a binary Raft frame. Throws RangeError on a number no message may hold (a host bug). */
+const writeFrame = (sink: FrameSink, messages: readonly Message[], changes: Map<Entry, Uint8Array> | undefined): void => {
+  sink.byte(RAFT_FRAME_TAG);
+  sink.varint(messages.length, 'message count');
+  for (const message of messages) writeMessage(sink, message, changes);
+};
+
+/**
+ * One peer's batch as a binary Raft frame: sized exactly first, so it is written into one
+ * allocation. Throws RangeError on a number no message may hold (a host bug).
+ */
 export const encodeRaftFrame = (messages: readonly Message[]): Uint8Array => {
-  const layouts = messages.map(layoutOf);
-  let bytes = 1 + varintBytes(messages.length);
-  messages.forEach((message, at) => {
-    bytes += messageBytes(message, layouts[at] as Layout);
-  });
-  const writer = new FrameWriter(bytes);
-  writer.byte(RAFT_FRAME_TAG);
-  writer.varint(messages.length);
-  messages.forEach((message, at) => writeMessage(writer, message, layouts[at] as Layout));
-  if (writer.written !== bytes) throw new Error(`raft frame sized ${bytes} bytes but ${writer.written} were written`);
+  const changes = encodedChanges(messages);
+  const sizer = new Sizer();
+  writeFrame(sizer, messages, changes);
+  const writer = new Writer(sizer.size);
+  writeFrame(writer, messages, changes);
   return writer.out;
 };
 
