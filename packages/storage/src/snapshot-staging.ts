@@ -17,13 +17,12 @@ interface Staged {
 const sameSnapshot = (a: SnapshotMeta, b: SnapshotMeta): boolean => a.index === b.index && a.term === b.term;
 
 export class SnapshotStaging {
-  /** Per group, the snapshot being received. */
-  readonly #receiving = new Map<GroupId, Staged>();
   /**
-   * Per group, the newest completely received snapshot not yet installed: a newer snapshot's
-   * first chunk may arrive (even in the same Ready) before the host installs it.
+   * Per group, the snapshots staged, oldest first: at most the newest completely received one
+   * not yet installed (a newer snapshot's first chunk may arrive, even in the same Ready, before
+   * the host installs it) and, last, the one being received.
    */
-  readonly #complete = new Map<GroupId, Staged>();
+  readonly #staged = new Map<GroupId, Staged[]>();
   readonly #unsynced = new Set<Staged>();
 
   constructor(private readonly blobs: BlobStore) {}
@@ -33,18 +32,14 @@ export class SnapshotStaging {
     if (chunk.data.length > SNAPSHOT_CHUNK_MAX_BYTES) {
       throw new RangeError(`snapshot chunk of ${chunk.data.length} bytes exceeds ${SNAPSHOT_CHUNK_MAX_BYTES}`);
     }
-    let staged = this.#receiving.get(group);
+    const list = this.#staged.get(group) ?? [];
+    let staged = list.at(-1);
     if (chunk.offset === 0) {
-      if (staged !== undefined) {
-        this.#receiving.delete(group);
-        if (staged.done) await this.#replaceComplete(group, staged);
-        else await this.#drop(group, staged);
-      }
-      const previous = this.#complete.get(group);
-      // The same snapshot sent again: the copy being received replaces the complete one.
-      if (previous !== undefined && sameSnapshot(previous.meta, chunk.meta)) await this.#replaceComplete(group, undefined);
+      // Kept: the newest complete snapshot, unless this is it sent again. Dropped: the rest.
+      const newestComplete = list.findLast((entry) => entry.done && !sameSnapshot(entry.meta, chunk.meta));
+      await this.#dropAll(group, list.filter((entry) => entry !== newestComplete));
       staged = { meta: chunk.meta, appender: await this.blobs.create(stagingBlobName(group, chunk.meta)), done: false };
-      this.#receiving.set(group, staged);
+      this.#staged.set(group, newestComplete === undefined ? [staged] : [newestComplete, staged]);
     } else if (staged === undefined || !sameSnapshot(staged.meta, chunk.meta) || staged.done || staged.appender.size !== chunk.offset) {
       throw new Error(
         `group ${group}: snapshot chunk (${chunk.meta.index}, ${chunk.meta.term}) at offset ${chunk.offset} does not continue the staged snapshot`,
@@ -62,20 +57,17 @@ export class SnapshotStaging {
     await Promise.all(pending.map((staged) => staged.appender.sync()));
   }
 
-  /** Hands over the snapshot's complete, durable staging file for install; returns its blob name. */
+  /**
+   * Hands over the snapshot's complete, durable staging file for install; returns its blob name.
+   * Staged snapshots no newer than it will never be installed, and go.
+   */
   async seal(group: GroupId, meta: SnapshotMeta): Promise<string> {
-    const receiving = this.#receiving.get(group);
-    const complete = this.#complete.get(group);
-    let staged: Staged;
-    if (receiving !== undefined && receiving.done && sameSnapshot(receiving.meta, meta)) {
-      staged = receiving;
-      this.#receiving.delete(group);
-    } else if (complete !== undefined && sameSnapshot(complete.meta, meta)) {
-      staged = complete;
-      this.#complete.delete(group);
-    } else {
-      throw new Error(`group ${group}: snapshot (${meta.index}, ${meta.term}) is not completely staged`);
-    }
+    const list = this.#staged.get(group) ?? [];
+    const staged = list.find((entry) => entry.done && sameSnapshot(entry.meta, meta));
+    if (staged === undefined) throw new Error(`group ${group}: snapshot (${meta.index}, ${meta.term}) is not completely staged`);
+    const older = list.filter((entry) => entry !== staged && entry.meta.index <= meta.index);
+    this.#staged.set(group, list.filter((entry) => entry !== staged && !older.includes(entry)));
+    await this.#dropAll(group, older);
     this.#unsynced.delete(staged);
     await staged.appender.sync();
     await staged.appender.close();
@@ -84,30 +76,23 @@ export class SnapshotStaging {
 
   /** Drops everything staged for the group. */
   async discard(group: GroupId): Promise<void> {
-    const receiving = this.#receiving.get(group);
-    this.#receiving.delete(group);
-    if (receiving !== undefined) await this.#drop(group, receiving);
-    await this.#replaceComplete(group, undefined);
+    const list = this.#staged.get(group) ?? [];
+    this.#staged.delete(group);
+    await this.#dropAll(group, list);
   }
 
   async close(): Promise<void> {
-    const open = [...this.#receiving.values(), ...this.#complete.values()];
-    this.#receiving.clear();
-    this.#complete.clear();
+    const open = [...this.#staged.values()].flat();
+    this.#staged.clear();
     this.#unsynced.clear();
     await Promise.all(open.map((staged) => staged.appender.close()));
   }
 
-  async #replaceComplete(group: GroupId, staged: Staged | undefined): Promise<void> {
-    const previous = this.#complete.get(group);
-    if (previous !== undefined) await this.#drop(group, previous);
-    if (staged === undefined) this.#complete.delete(group);
-    else this.#complete.set(group, staged);
-  }
-
-  async #drop(group: GroupId, staged: Staged): Promise<void> {
-    this.#unsynced.delete(staged);
-    await staged.appender.close();
-    await this.blobs.remove(stagingBlobName(group, staged.meta));
+  async #dropAll(group: GroupId, list: readonly Staged[]): Promise<void> {
+    for (const staged of list) {
+      this.#unsynced.delete(staged);
+      await staged.appender.close();
+      await this.blobs.remove(stagingBlobName(group, staged.meta));
+    }
   }
 }
