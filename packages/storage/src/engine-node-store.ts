@@ -132,8 +132,7 @@ export class EngineNodeStore implements NodeStore {
 
   writeBatch(batch: WriteBatch, options: { sync: boolean }): Promise<void> {
     return this.#exclusive(async () => {
-      // A batch of puts and deletes only (a turn's, nearly always) is written as it is, uncopied.
-      const ops = batch.operations.every(isKvOp) ? batch.operations : await this.#resolve(batch.operations);
+      const ops = await this.#resolve(batch.operations);
       await Promise.all([
         ops.length > 0 ? this.engine.write(ops, options) : undefined,
         options.sync ? this.#staging.syncAll() : undefined,
@@ -143,7 +142,9 @@ export class EngineNodeStore implements NodeStore {
   }
 
   /** Turns range clears into deletes of the keys stored now and of those put earlier in the batch. */
-  async #resolve(ops: readonly BatchOp[]): Promise<KvOp[]> {
+  async #resolve(ops: readonly BatchOp[]): Promise<readonly KvOp[]> {
+    // Puts and deletes only (a turn's batch, nearly always) are written as they are, uncopied.
+    if (ops.every(isKvOp)) return ops;
     const resolved: KvOp[] = [];
     for (const op of ops) {
       if (op.type !== 'clear') {
