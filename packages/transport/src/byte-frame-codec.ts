@@ -14,7 +14,7 @@ const encodeBytes = (frame: OutgoingFrame): Uint8Array => {
   }
 };
 
-/** Frames as the CBOR bytes a TCP link carries. */
+/** Frames as the bytes a TCP link carries: Raft frames in binary, call frames in CBOR. */
 export const byteFrameCodec: FrameCodec<Uint8Array> = {
   encode: (frame) => {
     const payload = encodeBytes(frame);

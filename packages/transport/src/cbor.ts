@@ -11,5 +11,8 @@ export const encodeCbor = (value: unknown): Uint8Array => codec.encode(value);
  * Byte fields of the result are views into `bytes` (no copy): whoever keeps one keeps the
  * whole frame's memory alive.
  */
-export const decodeCbor = (bytes: Uint8Array): unknown =>
-  codec.decode(Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes);
+export const decodeCbor = (bytes: Uint8Array): unknown => codec.decode(plainView(bytes));
+
+/** The same bytes as a plain Uint8Array, so that views taken of them are not Buffers. */
+export const plainView = (bytes: Uint8Array): Uint8Array =>
+  Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;

@@ -3,9 +3,10 @@ import type { Message } from '@flotilla/raft';
 import type { FrameCodec, OutgoingFrame } from './frame-codec.js';
 import { DataFrameKind } from './wire-codec.js';
 
-// Sizes in the spirit of the CBOR wire format; only their order of magnitude matters here.
+// Sizes of the order of the real frames (a binary Raft message's type, field set, group, term and
+// a few indexes as varints; a CBOR call frame's map); only their order of magnitude matters here.
 const FRAME_OVERHEAD_BYTES = 12;
-const MESSAGE_OVERHEAD_BYTES = 24;
+const MESSAGE_OVERHEAD_BYTES = 12;
 const SNAPSHOT_META_BYTES = 48;
 
 const messageBytes = (message: Message): number => {

@@ -1,6 +1,6 @@
 import { EntryType, MessageType } from '@flotilla/raft';
 import type { ConfChange, ConfState, Entry, GroupId, Message, NodeId, SnapshotChunk } from '@flotilla/raft';
-import { decodeCbor, encodeCbor } from './cbor.js';
+import { decodeCbor, encodeCbor, plainView } from './cbor.js';
 import { ProtocolError } from './errors.js';
 
 /*
@@ -17,6 +17,7 @@ import { ProtocolError } from './errors.js';
 /** First byte of a binary Raft frame. Call frames are CBOR maps, which never start with it. */
 export const RAFT_FRAME_TAG = 0x01;
 
+/** A bit per optional Message field; `satisfies` below fails to compile when Message gains one without a bit. */
 const Field = {
   INDEX: 1 << 0,
   LOG_TERM: 1 << 1,
@@ -34,6 +35,22 @@ const Field = {
   SNAPSHOT: 1 << 12,
 } as const;
 const ALL_FIELDS = (1 << 13) - 1;
+
+type OptionalField = Exclude<keyof Message, 'type' | 'group' | 'from' | 'to' | 'term'>;
+const FIELD_OF = {
+  index: Field.INDEX,
+  logTerm: Field.LOG_TERM,
+  commit: Field.COMMIT,
+  leaderCommit: Field.LEADER_COMMIT,
+  reject: Field.REJECT,
+  rejectHint: Field.REJECT_HINT,
+  hintTerm: Field.HINT_TERM,
+  offset: Field.OFFSET,
+  context: Field.CONTEXT,
+  transfer: Field.TRANSFER,
+  entries: Field.ENTRIES,
+  snapshot: Field.SNAPSHOT,
+} as const satisfies Record<OptionalField, number>;
 
 const ENTRY_HAS_CHANGE = 1;
 
@@ -97,21 +114,21 @@ class Writer implements FrameSink {
 /** Which fields a message carries: the bit set written before them. */
 const fieldsOf = (message: Message): number => {
   let fields = 0;
-  if (message.index !== undefined) fields |= Field.INDEX;
-  if (message.logTerm !== undefined) fields |= Field.LOG_TERM;
-  if (message.commit !== undefined) fields |= Field.COMMIT;
+  if (message.index !== undefined) fields |= FIELD_OF.index;
+  if (message.logTerm !== undefined) fields |= FIELD_OF.logTerm;
+  if (message.commit !== undefined) fields |= FIELD_OF.commit;
   if (message.leaderCommit !== undefined) {
-    fields |= Field.LEADER_COMMIT;
+    fields |= FIELD_OF.leaderCommit;
     if (message.commit !== undefined && message.leaderCommit >= message.commit) fields |= Field.LEADER_COMMIT_AHEAD;
   }
-  if (message.reject !== undefined) fields |= Field.REJECT;
-  if (message.rejectHint !== undefined) fields |= Field.REJECT_HINT;
-  if (message.hintTerm !== undefined) fields |= Field.HINT_TERM;
-  if (message.offset !== undefined) fields |= Field.OFFSET;
-  if (message.context !== undefined) fields |= Field.CONTEXT;
-  if (message.transfer !== undefined) fields |= Field.TRANSFER;
-  if (message.entries !== undefined) fields |= Field.ENTRIES;
-  if (message.snapshot !== undefined) fields |= Field.SNAPSHOT;
+  if (message.reject !== undefined) fields |= FIELD_OF.reject;
+  if (message.rejectHint !== undefined) fields |= FIELD_OF.rejectHint;
+  if (message.hintTerm !== undefined) fields |= FIELD_OF.hintTerm;
+  if (message.offset !== undefined) fields |= FIELD_OF.offset;
+  if (message.context !== undefined) fields |= FIELD_OF.context;
+  if (message.transfer !== undefined) fields |= FIELD_OF.transfer;
+  if (message.entries !== undefined) fields |= FIELD_OF.entries;
+  if (message.snapshot !== undefined) fields |= FIELD_OF.snapshot;
   return fields;
 };
 
@@ -119,7 +136,8 @@ const fieldsOf = (message: Message): number => {
 const encodedChanges = (messages: readonly Message[]): Map<Entry, Uint8Array> | undefined => {
   let changes: Map<Entry, Uint8Array> | undefined;
   for (const message of messages) {
-    for (const entry of message.entries ?? []) {
+    if (message.entries === undefined) continue;
+    for (const entry of message.entries) {
       if (entry.change !== undefined) (changes ??= new Map()).set(entry, encodeCbor(entry.change));
     }
   }
@@ -220,7 +238,11 @@ class FrameReader {
     for (;;) {
       const next = this.byte(what);
       value += (next & 0x7f) * scale;
-      if (next < 0x80) break;
+      if (next < 0x80) {
+        // Canonical only: a last byte of 0 after another would be a second spelling of the number.
+        if (next === 0 && scale > 1) throw new ProtocolError(`raft frame holds a padded number for ${what}`);
+        break;
+      }
       scale *= 0x80;
       if (scale > Number.MAX_SAFE_INTEGER) throw new ProtocolError(`raft frame holds an overlong number for ${what}`);
     }
@@ -230,7 +252,7 @@ class FrameReader {
 
   /** A view into the frame, not a copy. */
   bytesField(what: string): Uint8Array {
-    const length = this.varint(`${what} length`);
+    const length = this.varint(what);
     if (length > this.bytes.byteLength - this.at) throw new ProtocolError(`raft frame ends inside ${what}`);
     const view = this.bytes.subarray(this.at, this.at + length);
     this.at += length;
@@ -238,7 +260,7 @@ class FrameReader {
   }
 
   ids(what: string): NodeId[] {
-    const count = this.varint(`${what} count`);
+    const count = this.varint(what);
     if (count > this.bytes.byteLength - this.at) throw new ProtocolError(`raft frame ends inside ${what}`);
     const ids: NodeId[] = [];
     for (let i = 0; i < count; i++) ids.push(this.varint(what) as NodeId);
@@ -305,7 +327,7 @@ const readMessage = (reader: FrameReader, from: NodeId, to: NodeId): Message => 
   const type = reader.byte('message type');
   if (!MESSAGE_TYPES.has(type)) throw new ProtocolError(`raft frame holds a message of unknown type ${type}`);
   const fields = reader.varint('field set');
-  if ((fields & ~ALL_FIELDS) !== 0 || ((fields & Field.LEADER_COMMIT_AHEAD) !== 0 && (fields & (Field.LEADER_COMMIT | Field.COMMIT)) !== (Field.LEADER_COMMIT | Field.COMMIT))) {
+  if (fields > ALL_FIELDS || ((fields & Field.LEADER_COMMIT_AHEAD) !== 0 && (fields & (Field.LEADER_COMMIT | Field.COMMIT)) !== (Field.LEADER_COMMIT | Field.COMMIT))) {
     throw new ProtocolError(`raft frame holds a message with the field set ${fields}`);
   }
   const message: { -readonly [K in keyof Message]: Message[K] } = {
@@ -320,7 +342,9 @@ const readMessage = (reader: FrameReader, from: NodeId, to: NodeId): Message => 
   if ((fields & Field.COMMIT) !== 0) message.commit = reader.varint('commit');
   if ((fields & Field.LEADER_COMMIT) !== 0) {
     const value = reader.varint('leaderCommit');
-    message.leaderCommit = (fields & Field.LEADER_COMMIT_AHEAD) !== 0 ? (message.commit as number) + value : value;
+    const leaderCommit = (fields & Field.LEADER_COMMIT_AHEAD) !== 0 ? (message.commit as number) + value : value;
+    if (!Number.isSafeInteger(leaderCommit)) throw new ProtocolError('raft frame holds a leaderCommit beyond 2^53');
+    message.leaderCommit = leaderCommit;
   }
   if ((fields & Field.REJECT) !== 0) message.reject = reader.flag('reject');
   if ((fields & Field.REJECT_HINT) !== 0) message.rejectHint = reader.varint('rejectHint');
@@ -334,12 +358,13 @@ const readMessage = (reader: FrameReader, from: NodeId, to: NodeId): Message => 
 };
 
 /**
- * The messages of a binary Raft frame that travelled from `from` to `to`. Byte fields are views
- * into `payload` (no copy): whoever keeps one keeps the whole frame's memory alive.
+ * The messages of a binary Raft frame that travelled from `from` to `to`; its first byte is
+ * RAFT_FRAME_TAG, as the caller saw when it chose this decoder. Byte fields are views into
+ * `payload` (no copy): whoever keeps one keeps the whole frame's memory alive.
  */
 export const decodeRaftMessages = (payload: Uint8Array, from: NodeId, to: NodeId): Message[] => {
-  const reader = new FrameReader(payload);
-  if (reader.byte('tag') !== RAFT_FRAME_TAG) throw new ProtocolError('not a binary raft frame');
+  const reader = new FrameReader(plainView(payload));
+  reader.byte('tag'); // skipped: the caller dispatched on it
   const count = reader.varint('message count');
   // Each message takes at least four bytes: a bound before allocating for a forged count.
   if (count * 4 > reader.remaining) throw new ProtocolError(`raft frame claims ${count} messages in ${reader.remaining} bytes`);

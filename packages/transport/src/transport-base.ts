@@ -115,7 +115,7 @@ export abstract class FrameTransportBase<Payload> {
   protected abstract enqueueAll(to: NodeId, lane: Lane, batches: readonly EncodedBatch<Payload>[]): void;
 }
 
-/** The base of a transport whose frames are the CBOR bytes on a real wire. */
+/** The base of a transport whose frames are the encoded bytes on a real wire. */
 export abstract class TransportBase extends FrameTransportBase<Uint8Array> {
   protected constructor() {
     super(byteFrameCodec);

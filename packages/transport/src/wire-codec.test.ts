@@ -59,6 +59,17 @@ describe('wire codec', () => {
     expect(frame).toStrictEqual({ kind: DataFrameKind.RAFT, messages });
   });
 
+  it('round-trips a snapshot chunk with every configuration list, and false flags', () => {
+    const conf = { voters: [nodeId(1), nodeId(2)], votersOutgoing: [nodeId(3)], learners: [nodeId(4), nodeId(5)], learnersNext: [nodeId(6)] };
+    const messages: Message[] = [
+      { type: MessageType.SNAP, group: groupId(3), from, to, term: 4, snapshot: { meta: { index: 300, term: 4, conf }, offset: 4096, data: Uint8Array.of(9, 8, 7), done: true } },
+      { type: MessageType.SNAP, group: groupId(3), from, to, term: 4, snapshot: { meta: { index: 300, term: 4, conf }, offset: 0, data: new Uint8Array(0), done: false } },
+      { type: MessageType.VOTE, group: groupId(4), from, to, term: 5, index: 7, logTerm: 4, transfer: false },
+      { type: MessageType.APP_RESP, group: groupId(5), from, to, term: 5, index: 7, reject: false },
+    ];
+    expect(decodeDataFrame(encodeRaftFrame(messages), from, to)).toStrictEqual({ kind: DataFrameKind.RAFT, messages });
+  });
+
   it('refuses to encode a number no message may hold', () => {
     expect(() => encodeRaftFrame([{ type: MessageType.APP_RESP, group: groupId(1), from, to, term: 1, index: -1 }])).toThrow(RangeError);
     expect(() => encodeRaftFrame([{ type: MessageType.APP_RESP, group: groupId(1), from, to, term: 1.5 }])).toThrow(RangeError);
@@ -88,6 +99,12 @@ describe('wire codec', () => {
       Uint8Array.of(...heartbeat.subarray(0, 3), 0xff, 0x7f, ...heartbeat.subarray(4)),
       Uint8Array.of(RAFT_FRAME_TAG, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01),
       Uint8Array.of(RAFT_FRAME_TAG, 0x7f, 4, 0, 1, 1),
+      // A field set beyond 32 bits whose low bits are valid (2^32 + 4).
+      Uint8Array.of(RAFT_FRAME_TAG, 1, MessageType.HEARTBEAT, 132, 128, 128, 128, 16, 1, 2, 3),
+      // commit 2^53 - 1 with a leaderCommit 5 above it.
+      Uint8Array.of(RAFT_FRAME_TAG, 1, MessageType.HEARTBEAT, 28, 1, 2, 255, 255, 255, 255, 255, 255, 255, 15, 5),
+      // A group written as 1 padded to two bytes.
+      Uint8Array.of(RAFT_FRAME_TAG, 1, MessageType.HEARTBEAT, 4, 0x81, 0x00, 2, 3),
     ];
     for (const payload of malformed) {
       expect(() => decodeDataFrame(payload, from, to)).toThrow(ProtocolError);

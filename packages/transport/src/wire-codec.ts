@@ -50,12 +50,10 @@ const bodyOf = (frame: Record<string, unknown>): Uint8Array => {
 
 /** Decodes a frame that travelled from `from` to `to`; throws ProtocolError on anything malformed. */
 export const decodeDataFrame = (payload: Uint8Array, from: NodeId, to: NodeId): DataFrame => {
-  // A plain view, so that the byte fields decoded from it are Uint8Arrays and not Buffers.
-  const bytes = Buffer.isBuffer(payload) ? new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength) : payload;
-  if (bytes[0] === RAFT_FRAME_TAG) return { kind: DataFrameKind.RAFT, messages: decodeRaftMessages(bytes, from, to) };
+  if (payload[0] === RAFT_FRAME_TAG) return { kind: DataFrameKind.RAFT, messages: decodeRaftMessages(payload, from, to) };
   let frame: unknown;
   try {
-    frame = decodeCbor(bytes);
+    frame = decodeCbor(payload);
   } catch (error) {
     throw new ProtocolError(`undecodable frame: ${error instanceof Error ? error.message : String(error)}`);
   }

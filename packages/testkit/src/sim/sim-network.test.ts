@@ -169,7 +169,7 @@ describe('SimNetwork under the transports', () => {
 
   it('splits a batch that outgrows a frame, and refuses a single message that cannot fit one', async () => {
     const network = new SimNetwork(new Xoshiro128(8), RELIABLE_NETWORK);
-    const a = new MemoryTransport(network, { self: nodeId(1), peers: [nodeId(2)], limits: { maxFrameBytes: 100 } });
+    const a = new MemoryTransport(network, { self: nodeId(1), peers: [nodeId(2)], limits: { maxFrameBytes: 50 } });
     const b = new MemoryTransport(network, { self: nodeId(2), peers: [nodeId(1)] });
     await Promise.all([a.start(), b.start()]);
     const batches: number[] = [];
