@@ -30,7 +30,7 @@ describe('coalescing a turn’s messages per peer', () => {
     expect(queue).toEqual([append(2, 4, [entry(5), entry(6), entry(7)], 5)]);
   });
 
-  it('folds a commit-only append into the append before it, and the one after it', () => {
+  it('folds an empty append into the append before it, and the one after it', () => {
     expect(queueAll([append(2, 4, [entry(5)], 3), append(2, 5, [], 5)])).toEqual([append(2, 4, [entry(5)], 5)]);
     expect(queueAll([append(2, 5, [], 4), append(2, 5, [entry(6)], 5)])).toEqual([append(2, 5, [entry(6)], 5)]);
   });

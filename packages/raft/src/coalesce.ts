@@ -5,8 +5,9 @@ import { MessageType } from './types.js';
 /**
  * Folds `next` into the last message queued for the same peer when one message says what both
  * say: consecutive appends of one term (the later carries the newer commit index) and
- * acceptances of one term (the higher index implies the lower). A busy group's commit
- * broadcast and its next append would otherwise leave as two messages, and draw two answers.
+ * acceptances of one term (the higher index implies the lower). Several steps of one turn can
+ * each queue an append to one follower (an empty probe answer, then new entries) or an answer
+ * to one leader; apart, they would leave as several messages and draw several answers.
  * True if `next` was folded in; the caller queues it otherwise.
  */
 export const coalesceInto = (queue: Message[], next: Message, maxMessageBytes: number): boolean => {

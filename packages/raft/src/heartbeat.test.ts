@@ -39,24 +39,33 @@ describe('the leader commit index on heartbeats', () => {
     leader.advance(appendReady);
   });
 
-  it("commits a follower by leaderCommit up to the entries this term's leader sent it", () => {
+  /** Node 3 holds the leader's entries 'a' and 'b' but has heard no commit index covering 'b'. */
+  const behindOnCommit = () => {
     const cluster = new TestCluster([1, 2, 3]);
     cluster.elect(1);
-    // Node 3 gets the entries but none of the messages that would commit them.
     cluster.drop((m) => m.to === 3 && !(m.type === MessageType.APP && (m.entries?.length ?? 0) > 0));
     cluster.propose(1, 'a');
     cluster.propose(1, 'b');
-    const follower = cluster.node(3).status();
-    expect(follower.hardState.commit).toBeLessThan(follower.lastIndex);
-    const fromLeader = { group: TEST_GROUP, from: nodeId(1), to: nodeId(3), term: follower.hardState.term };
+    const { hardState, lastIndex } = cluster.node(3).status();
+    expect(hardState.commit).toBeLessThan(lastIndex);
+    const from = (raw: number) => ({ group: TEST_GROUP, from: nodeId(raw), to: nodeId(3), term: hardState.term });
+    return { node: cluster.node(3), lastIndex, commit: hardState.commit, from };
+  };
 
-    // The read index is committed at the leader, and node 3 holds the leader's entries up to it.
-    const readIndex = follower.lastIndex - 1;
-    const context = bytes('read');
-    cluster.node(3).step({ ...fromLeader, type: MessageType.READ_INDEX_RESP, index: readIndex, context });
-    expect(cluster.node(3).status().hardState.commit).toBe(readIndex);
-    cluster.node(3).step({ ...fromLeader, type: MessageType.HEARTBEAT, commit: 0, leaderCommit: follower.lastIndex });
-    expect(cluster.node(3).status().hardState.commit).toBe(follower.lastIndex);
+  it("commits a follower through a read-index answer up to the entries this term's leader sent it", () => {
+    const { node, lastIndex, commit, from } = behindOnCommit();
+    const answer = { type: MessageType.READ_INDEX_RESP, index: lastIndex, context: bytes('read') };
+    // Only the leader's answer counts.
+    node.step({ ...from(2), ...answer });
+    expect(node.status().hardState.commit).toBe(commit);
+    node.step({ ...from(1), ...answer });
+    expect(node.status().hardState.commit).toBe(lastIndex);
+  });
+
+  it("commits a follower by a heartbeat's leaderCommit up to the entries this term's leader sent it", () => {
+    const { node, lastIndex, from } = behindOnCommit();
+    node.step({ ...from(1), type: MessageType.HEARTBEAT, commit: 0, leaderCommit: lastIndex });
+    expect(node.status().hardState.commit).toBe(lastIndex);
   });
 
   it("never commits by leaderCommit an entry a new term's leader has not shown it shares", () => {

@@ -16,19 +16,13 @@ export class LeaderLogKnowledge {
     this.leaderCommit = 0;
   }
 
-  /** Our log agrees with the leader's up to `index`; returns the index now known committed. */
-  agreesTo(index: number): number {
-    if (index > this.agreedTo) this.agreedTo = index;
-    return this.committed();
-  }
-
-  /** The leader has committed `index`; returns the index now known committed here. */
-  leaderCommitted(index: number): number {
-    if (index > this.leaderCommit) this.leaderCommit = index;
-    return this.committed();
-  }
-
-  private committed(): number {
+  /**
+   * Our log agrees with the leader's up to `agreedTo`, and the leader has committed
+   * `leaderCommit` (0 for what a message does not tell); returns the index now known committed.
+   */
+  learn(agreedTo: number, leaderCommit: number): number {
+    if (agreedTo > this.agreedTo) this.agreedTo = agreedTo;
+    if (leaderCommit > this.leaderCommit) this.leaderCommit = leaderCommit;
     return Math.min(this.agreedTo, this.leaderCommit);
   }
 }

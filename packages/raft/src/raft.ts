@@ -445,15 +445,16 @@ export class Raft {
 
   // ---- replication (leader) ------------------------------------------------------------
 
+  /** Sends every follower whose progress allows it the entries it has not been sent. */
   bcastAppend(): void {
     for (const id of this.tracker.progress.keys()) {
-      if (id !== this.id) this.maybeSendAppend(id, true);
+      if (id !== this.id) this.maybeSendAppend(id, false);
     }
   }
 
   /**
    * Sends the next append to `to` if its progress allows; with `sendIfEmpty` even without
-   * entries (to carry the commit index or probe). Falls back to a snapshot when the entries
+   * entries (a probe, or an answer to a follower that was paused). Falls back to a snapshot when the entries
    * it needs are compacted. True if a message left.
    */
   maybeSendAppend(to: NodeId, sendIfEmpty: boolean): boolean {
@@ -527,6 +528,11 @@ export class Raft {
       const leaderCommit = this.log.committed;
       this.send({ type: MessageType.HEARTBEAT, to: id, commit, leaderCommit, ...(context === undefined ? {} : { context }) });
     }
+  }
+
+  /** Follower: what the leader showed of its log (0 for what a message does not tell); commits what that makes known committed. */
+  learnFromLeader(agreedTo: number, leaderCommit: number): void {
+    this.log.commitTo(this.leaderLog.learn(agreedTo, leaderCommit));
   }
 
   /**
@@ -659,9 +665,7 @@ export class Raft {
     }
     if (this.leadTransferee !== NO_NODE && !this.tracker.isVoter(this.leadTransferee)) this.leadTransferee = NO_NODE;
     this.maybeCommit();
-    for (const id of this.tracker.progress.keys()) {
-      if (id !== this.id) this.maybeSendAppend(id, false);
-    }
+    this.bcastAppend();
   }
 
   /**

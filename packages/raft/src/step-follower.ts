@@ -32,7 +32,7 @@ export const stepFollower = (r: Raft, message: Message): void => {
     case MessageType.READ_INDEX_RESP:
       if (message.context === undefined) return;
       // The read index is committed at the leader: entries we already hold up to it commit now.
-      if (message.from === r.lead) r.log.commitTo(r.leaderLog.leaderCommitted(message.index ?? 0));
+      if (message.from === r.lead) r.learnFromLeader(0, message.index ?? 0);
       r.readStates.push({ index: message.index ?? 0, context: message.context });
       return;
   }
@@ -53,7 +53,6 @@ export const handleFromLeader = (r: Raft, message: Message): void => {
 
 const handleAppend = (r: Raft, message: Message): void => {
   const prevIndex = message.index ?? 0;
-  r.log.commitTo(r.leaderLog.leaderCommitted(message.commit ?? 0));
   if (prevIndex < r.log.committed) {
     // Everything up to our commit agrees with the leader already.
     r.send({ type: MessageType.APP_RESP, to: message.from, index: r.log.committed });
@@ -61,7 +60,7 @@ const handleAppend = (r: Raft, message: Message): void => {
   }
   const lastNewIndex = r.log.maybeAppend(prevIndex, message.logTerm ?? 0, message.entries ?? []);
   if (lastNewIndex !== undefined) {
-    r.log.commitTo(r.leaderLog.agreesTo(lastNewIndex));
+    r.learnFromLeader(lastNewIndex, message.commit ?? 0);
     r.send({ type: MessageType.APP_RESP, to: message.from, index: lastNewIndex });
     return;
   }
@@ -72,7 +71,7 @@ const handleAppend = (r: Raft, message: Message): void => {
 const handleHeartbeat = (r: Raft, message: Message): void => {
   // `commit` is what the leader knows we hold; `leaderCommit` may cover entries we hold unknown to it.
   r.log.commitTo(message.commit ?? 0);
-  r.log.commitTo(r.leaderLog.leaderCommitted(message.leaderCommit ?? 0));
+  r.learnFromLeader(0, message.leaderCommit ?? 0);
   r.send({
     type: MessageType.HEARTBEAT_RESP,
     to: message.from,
@@ -117,6 +116,6 @@ const handleSnapshotChunk = (r: Raft, message: Message): void => {
   r.incomingSnapshot = undefined;
   // Answer as an append would, so the leader resumes replication after the snapshot.
   const index = r.restore(meta) ? r.log.lastIndex() : r.log.committed;
-  r.log.commitTo(r.leaderLog.agreesTo(meta.index));
+  r.learnFromLeader(meta.index, 0);
   r.send({ type: MessageType.APP_RESP, to: message.from, index });
 };

@@ -51,13 +51,13 @@ export function proposePut(cluster: Cluster, id: NodeId, key: string, value: str
 }
 
 /**
- * Steps until every given node has applied at least `index`. Without a clock the leaders tick
+ * Steps until every given node has applied at least `index`. Without a clock the leader ticks
  * here: a commit sends no append of its own, so the last commit reaches followers by heartbeat.
  */
 export async function settle(cluster: Cluster, ids: readonly NodeId[], index: number, maxSteps = 100): Promise<void> {
   const done = (): boolean => ids.every((id) => cluster.node(id).applied >= index);
   for (let step = 0; step < maxSteps && !done(); step++) {
-    if (!cluster.ticking) for (const id of cluster.nodes.keys()) if (isLeader(cluster, id)) cluster.node(id).tick();
+    if (!cluster.ticking) cluster.leader()?.tick();
     await cluster.run(1);
   }
   if (!done()) {
