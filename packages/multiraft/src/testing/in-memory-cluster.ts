@@ -4,6 +4,7 @@ import { createKeyHasher } from '@flotilla/kv';
 import type { KeyHasher } from '@flotilla/kv';
 import { MemoryNodeStore, MemoryVolume } from '@flotilla/storage';
 import type { NodeStore } from '@flotilla/storage';
+import { logIndexesOn } from '@flotilla/storage/conformance';
 import { MemoryHub, MemoryTransport } from '@flotilla/transport';
 import { Xoshiro128 } from '@flotilla/testkit';
 import { assembleNode } from '../assemble-node.js';
@@ -205,20 +206,11 @@ export class InMemoryCluster {
     }
   }
 
-  /**
-   * The log indexes the node's store holds for `group`, read off its volume as a restart would
-   * find them (key layout: 0x01, group u32, 0x01, index u64, big-endian).
-   */
+  /** The log indexes the node's store has written for `group`, read off its volume. */
   storedLogIndexes(id: NodeId, group: GroupId): number[] {
     const volume = this.volumes.get(id);
     if (volume === undefined) throw new Error(`node ${id} is not a member`);
-    const indexes: number[] = [];
-    for (const [key] of volume.disk.entries) {
-      if (key.length !== 14 || key[0] !== 0x01 || key[5] !== 0x01) continue;
-      const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
-      if (view.getUint32(1) === group) indexes.push(Number(view.getBigUint64(6)));
-    }
-    return indexes;
+    return logIndexesOn(volume.disk, group);
   }
 
   /** Waits until every running node is ready and every group has a running leader they all agree on. */
