@@ -382,7 +382,7 @@ export class MultiRaftHost {
         replica.log.append(ready.entries);
         mustSync = anything = true;
       }
-      const hardState = ready.hardState === undefined ? undefined : replica.log.hardStateToWrite(ready.hardState);
+      const hardState = ready.hardState === undefined ? undefined : replica.log.takeHardState(ready.hardState);
       if (hardState !== undefined) {
         batch.setHardState(replica.group, hardState);
         mustSync = anything = true;

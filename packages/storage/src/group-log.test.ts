@@ -54,12 +54,12 @@ describe('GroupLog', () => {
 
   it('hands out a hard state to write only when its term or vote changed since the stored or last written one', () => {
     const log = new GroupLog(storedGroup());
-    expect(log.hardStateToWrite({ term: 2, vote: nodeId(1), commit: 5 })).toBeUndefined();
+    expect(log.takeHardState({ term: 2, vote: nodeId(1), commit: 5 })).toBeUndefined();
     expect(log.initialState().hardState.commit).toBe(5);
-    expect(log.hardStateToWrite({ term: 3, vote: NO_NODE, commit: 5 })).toEqual({ term: 3, vote: NO_NODE, commit: 5 });
-    expect(log.hardStateToWrite({ term: 3, vote: NO_NODE, commit: 6 })).toBeUndefined();
-    expect(log.hardStateToWrite({ term: 3, vote: nodeId(2), commit: 6 })).toEqual({ term: 3, vote: 2, commit: 6 });
-    expect(new GroupLog(undefined).hardStateToWrite({ term: 1, vote: NO_NODE, commit: 0 })).toEqual({ term: 1, vote: NO_NODE, commit: 0 });
+    expect(log.takeHardState({ term: 3, vote: NO_NODE, commit: 5 })).toEqual({ term: 3, vote: NO_NODE, commit: 5 });
+    expect(log.takeHardState({ term: 3, vote: NO_NODE, commit: 6 })).toBeUndefined();
+    expect(log.takeHardState({ term: 3, vote: nodeId(2), commit: 6 })).toEqual({ term: 3, vote: 2, commit: 6 });
+    expect(new GroupLog(undefined).takeHardState({ term: 1, vote: NO_NODE, commit: 0 })).toEqual({ term: 1, vote: NO_NODE, commit: 0 });
   });
 
   it('starts empty for a replica with nothing stored', () => {

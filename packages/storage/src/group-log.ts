@@ -22,9 +22,8 @@ export class GroupLog implements LogStorage {
    * its log starts at the beginning.
    */
   constructor(stored: StoredGroup | undefined) {
-    this.written = this.memory.initialState().hardState;
+    this.written = stored?.hardState ?? this.memory.initialState().hardState;
     if (stored === undefined) return;
-    this.written = stored.hardState;
     const meta = stored.snapshotMeta;
     if (meta !== undefined) this.memory.applySnapshot(meta, new Uint8Array(0));
     this.memory.append(stored.entries);
@@ -79,7 +78,7 @@ export class GroupLog implements LogStorage {
    * Ready's messages leave): when its term or vote changed. The commit index alone is volatile
    * (Raft's Figure 2) and is not written; a restart derives it (see the constructor).
    */
-  hardStateToWrite(hardState: HardState): HardState | undefined {
+  takeHardState(hardState: HardState): HardState | undefined {
     this.memory.setHardState(hardState);
     if (hardState.term === this.written.term && hardState.vote === this.written.vote) return undefined;
     this.written = hardState;

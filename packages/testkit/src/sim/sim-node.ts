@@ -347,7 +347,7 @@ export class SimNode {
     const batch = store.newBatch();
     if (ready.entries.length > 0) batch.appendEntries(SIM_GROUP, ready.entries, log.lastIndex());
     // As the host: only a term or vote change is written.
-    const hardState = ready.hardState === undefined ? undefined : log.hardStateToWrite(ready.hardState);
+    const hardState = ready.hardState === undefined ? undefined : log.takeHardState(ready.hardState);
     if (hardState !== undefined) batch.setHardState(SIM_GROUP, hardState);
     // After an install the applied state is the snapshot's, which the install wrote itself.
     if (live.flushWanted && ready.snapshot === undefined) {
