@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Xoshiro128 } from '@flotilla/testkit';
+import { Xoshiro128 } from '@flotilla/raft';
 import { startTestCluster } from './harness/cluster-fixture.js';
 import { expectStatus } from './harness/expect-response.js';
 import { responseText } from './harness/http-outcome.js';

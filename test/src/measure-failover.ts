@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { Xoshiro128 } from '@flotilla/testkit';
+import { Xoshiro128 } from '@flotilla/raft';
 import { leaderCommitIndexes, waitForApplied } from './harness/applied-index.js';
 import { groupOfKey } from './harness/key-group.js';
 import { LocalCluster } from './harness/local-cluster.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Xoshiro128 } from '@flotilla/raft';
 import { HIGHEST_TRACKABLE_US, LatencyHistogram, MAX_RELATIVE_ERROR } from './histogram.js';
-import { createRng } from './rng.js';
 
 /** The exact answer the histogram approximates: the smallest value with rank ceil(p% · n). */
 function exactPercentile(sortedValues: readonly number[], percent: number): number {
@@ -56,11 +56,11 @@ describe('LatencyHistogram', () => {
   });
 
   it('stays within the bound on a seeded log-normal distribution spanning µs to minutes', () => {
-    const rng = createRng(42);
+    const random = new Xoshiro128(42);
     const values: number[] = [];
     for (let sample = 0; sample < 50_000; sample += 1) {
       // Box-Muller: a normal in log space gives a heavy right tail like real latencies.
-      const normal = Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+      const normal = Math.sqrt(-2 * Math.log(1 - random.float())) * Math.cos(2 * Math.PI * random.float());
       values.push(Math.min(HIGHEST_TRACKABLE_US, Math.round(Math.exp(8 + 2.5 * normal))));
     }
     const histogram = histogramOf(values);
@@ -85,13 +85,13 @@ describe('LatencyHistogram', () => {
   });
 
   it('merging equals recording everything into one histogram', () => {
-    const rng = createRng(7);
+    const random = new Xoshiro128(7);
     const left = new LatencyHistogram();
     const right = new LatencyHistogram();
     const all = new LatencyHistogram();
     for (let sample = 0; sample < 20_000; sample += 1) {
-      const value = Math.floor(rng() * 2_000_000);
-      (rng() < 0.3 ? left : right).record(value);
+      const value = Math.floor(random.float() * 2_000_000);
+      (random.float() < 0.3 ? left : right).record(value);
       all.record(value);
     }
     left.merge(right);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Xoshiro128 } from '@flotilla/raft';
 import { createKeyChooser, formatKey, KeySequence, makeValue, minKeySizeBytes } from './keys.js';
-import { createRng } from './rng.js';
 
 describe('keys', () => {
   it('formats a key of exactly the asked size', () => {
@@ -18,7 +18,7 @@ describe('keys', () => {
 
   it('replays the same random keys from the same seed and differs across seeds', () => {
     const draw = (seed: number) => {
-      const choose = createKeyChooser(1_000_000, 16, createRng(seed));
+      const choose = createKeyChooser(1_000_000, 16, new Xoshiro128(seed));
       return Array.from({ length: 50 }, () => choose());
     };
     expect(draw(9)).toEqual(draw(9));
@@ -28,8 +28,8 @@ describe('keys', () => {
 
   it('walks a shared sequence once over the key space, then wraps', () => {
     const sequence = new KeySequence(3);
-    const first = createKeyChooser(3, 4, createRng(1), sequence);
-    const second = createKeyChooser(3, 4, createRng(2), sequence);
+    const first = createKeyChooser(3, 4, new Xoshiro128(1), sequence);
+    const second = createKeyChooser(3, 4, new Xoshiro128(2), sequence);
     expect([first(), second(), first(), second()]).toEqual(['k000', 'k001', 'k002', 'k000']);
   });
 

@@ -1,6 +1,6 @@
 // Keys are 'k' followed by the zero-padded key number, exactly `keySizeBytes` long, so key
 // size and key space are independent knobs and a key names its number for debugging.
-import type { Rng } from './rng.js';
+import type { Xoshiro128 } from '@flotilla/raft';
 
 const KEY_PREFIX = 'k';
 
@@ -32,10 +32,11 @@ export class KeySequence {
 
 export type KeyChooser = () => string;
 
-/** Sequential when `sequence` is given, else uniform over the key space from `rng`. */
-export function createKeyChooser(keySpace: number, keySizeBytes: number, rng: Rng, sequence?: KeySequence): KeyChooser {
+/** Sequential when `sequence` is given, else uniform over the key space from `random`. */
+export function createKeyChooser(keySpace: number, keySizeBytes: number, random: Xoshiro128, sequence?: KeySequence): KeyChooser {
   if (sequence !== undefined) return () => formatKey(sequence.next(), keySizeBytes);
-  return () => formatKey(Math.floor(rng() * keySpace), keySizeBytes);
+  // float(), not int(): a key space may exceed the 2^32 that int() draws from.
+  return () => formatKey(Math.floor(random.float() * keySpace), keySizeBytes);
 }
 
 /** A printable value of exactly `sizeBytes`, built once and sent with every write. */

@@ -3,6 +3,7 @@
 // the warmup are sent but not counted; the measured window ends when the last client stops.
 import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Xoshiro128 } from '@flotilla/raft';
 import type { Endpoint } from './flag-values.js';
 import { sendRequest } from './http-send.js';
 import type { HttpReply } from './http-send.js';
@@ -10,7 +11,6 @@ import { createKeyChooser, KeySequence } from './keys.js';
 import type { LoadSpec } from './load-spec.js';
 import { OpStats } from './op-stats.js';
 import { resolveRedirect } from './redirect.js';
-import { createRng, deriveSeed } from './rng.js';
 import { createTargetProtocol } from './target.js';
 import type { HttpRequestSpec, OpKind, TargetProtocol } from './target-protocol.js';
 
@@ -79,16 +79,16 @@ class LoadRunner {
     return { phase: 'measure', phaseElapsedS: measuredS, fraction: Math.min(1, fraction), answered, errors };
   }
 
-  async runClient(clientIndex: number): Promise<void> {
-    const rng = createRng(deriveSeed(this.spec.seed, clientIndex));
-    const chooseKey = createKeyChooser(this.spec.keySpace, this.spec.keySizeBytes, rng, this.sequence);
+  /** `random` is this client's own stream, so the interleaving of clients does not change its keys. */
+  async runClient(clientIndex: number, random: Xoshiro128): Promise<void> {
+    const chooseKey = createKeyChooser(this.spec.keySpace, this.spec.keySizeBytes, random, this.sequence);
     const endpoint = this.spec.endpoints[clientIndex % this.spec.endpoints.length]!;
     try {
       for (;;) {
         const startMs = performance.now();
         const measured = startMs >= this.measureStartMs;
         if (this.aborted || (measured && !this.claimMeasuredRequest(startMs))) return;
-        const op: OpKind = this.spec.readRatio > 0 && rng() < this.spec.readRatio ? 'read' : 'write';
+        const op: OpKind = this.spec.readRatio > 0 && random.chance(this.spec.readRatio) ? 'read' : 'write';
         const key = chooseKey();
         const request = op === 'read' ? this.protocol.readRequest(key) : this.protocol.writeRequest(key);
         const stats = op === 'read' ? this.reads : this.writes;
@@ -163,7 +163,9 @@ export async function runLoad(spec: LoadSpec, options: RunLoadOptions = {}): Pro
   const progressTimer =
     onProgress === undefined ? undefined : setInterval(() => onProgress(runner.progress(performance.now())), options.progressIntervalMs ?? 1000);
   try {
-    await Promise.all(Array.from({ length: spec.clients }, (_, clientIndex) => runner.runClient(clientIndex)));
+    // Key choice replays exactly from the seed: client i always gets the i-th fork.
+    const seeded = new Xoshiro128(spec.seed);
+    await Promise.all(Array.from({ length: spec.clients }, (_, clientIndex) => runner.runClient(clientIndex, seeded.fork())));
   } finally {
     clearTimeout(cpuTimer);
     if (progressTimer !== undefined) clearInterval(progressTimer);

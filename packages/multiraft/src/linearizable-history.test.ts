@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GroupId, NodeId } from '@flotilla/raft';
-import { checkHistory, HistoryRecorder, Xoshiro128 } from '@flotilla/testkit';
+import { Xoshiro128 } from '@flotilla/raft';
+import { checkHistory, HistoryRecorder } from '@flotilla/testkit';
 import { ServiceError } from './service.js';
 import type { KvService } from './service.js';
 import { bytes, InMemoryCluster, text } from './testing/in-memory-cluster.js';

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { TestCluster, bytes, seededRandom } from './test-cluster.js';
+import { TestCluster, bytes } from './test-cluster.js';
+import { Xoshiro128 } from './xoshiro128.js';
 import type { Message } from './types.js';
 
 // Seeded message chaos (loss, duplication, reordering, partitions, restarts) on a small group,
 // checking that applied logs never diverge and that the group recovers once the network heals.
 
 const runChaos = (seed: number): void => {
-  const random = seededRandom(seed);
+  const random = new Xoshiro128(seed);
   const cluster = new TestCluster([1, 2, 3, 4, 5], {
     seed,
     config: { snapshotChunkBytes: 16, maxMessageBytes: 64, maxInflightMessages: 4 },

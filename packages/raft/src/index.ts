@@ -9,3 +9,4 @@ export { ProgressState } from './progress.js';
 export { VoteResult, majorityCommitIndex, jointCommitIndex, majorityVoteResult, jointVoteResult } from './quorum.js';
 export { applyConfChange, enterJoint, leaveJoint, isJoint, confMembers, isVoterIn } from './confchange.js';
 export { entryBytes, entryPayloadBytes } from './entry-size.js';
+export { Xoshiro128 } from './xoshiro128.js';

@@ -4,7 +4,8 @@ import { MemoryLogStorage } from './memory-storage.js';
 import { ProgressState } from './progress.js';
 import { RawNode } from './raw-node.js';
 import type { BasicStatus } from './status.js';
-import { TEST_GROUP, TestCluster, bytes, conf, seededRandom, text } from './test-cluster.js';
+import { TEST_GROUP, TestCluster, bytes, conf, text } from './test-cluster.js';
+import { Xoshiro128 } from './xoshiro128.js';
 import { MessageType, NO_NODE, Role, groupId, nodeId } from './types.js';
 
 describe('RawNode end to end', () => {
@@ -103,7 +104,7 @@ describe('Ready contract', () => {
 
   it('validates its configuration', () => {
     const make = (extra: object) => () =>
-      new RawNode({ id: nodeId(1), group: TEST_GROUP, storage: new MemoryLogStorage(conf([1])), random: seededRandom(1), ...extra });
+      new RawNode({ id: nodeId(1), group: TEST_GROUP, storage: new MemoryLogStorage(conf([1])), random: new Xoshiro128(1), ...extra });
     expect(make({ electionTimeoutTicks: 0 })).toThrow(InvalidRequestError);
     expect(make({ heartbeatIntervalTicks: 10 })).toThrow(InvalidRequestError);
     expect(make({ applied: -1 })).toThrow(InvalidRequestError);

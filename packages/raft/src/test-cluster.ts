@@ -4,25 +4,11 @@
 import { MemoryLogStorage } from './memory-storage.js';
 import type { RaftConfig } from './config.js';
 import { RawNode } from './raw-node.js';
-import type { ConfState, Entry, Message, NodeId, Random, ReadState } from './types.js';
+import type { ConfState, Entry, Message, NodeId, ReadState } from './types.js';
 import { EntryType, MessageType, groupId, nodeId } from './types.js';
+import { Xoshiro128 } from './xoshiro128.js';
 
 export const TEST_GROUP = groupId(7);
-
-/** xorshift32: small, seeded, good enough to spread election timeouts. */
-export const seededRandom = (seed: number): Random => {
-  let state = seed >>> 0 || 1;
-  return {
-    int(bound: number): number {
-      state ^= state << 13;
-      state >>>= 0;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      state >>>= 0;
-      return state % bound;
-    },
-  };
-};
 
 export const conf = (voters: number[], learners: number[] = []): ConfState => ({
   voters: voters.map(nodeId),
@@ -70,7 +56,7 @@ export class TestCluster {
       id,
       group: TEST_GROUP,
       storage,
-      random: seededRandom((this.options.seed ?? 1) * 7919 + raw),
+      random: new Xoshiro128((this.options.seed ?? 1) * 7919 + raw),
       ...this.options.config,
       ...(applied === undefined ? {} : { applied }),
     });

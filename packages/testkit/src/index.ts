@@ -1,5 +1,4 @@
 // The simulator and checkers other packages (and their tests) build on.
-export { Xoshiro128 } from './random/xoshiro128.js';
 export { Hash53, hashBytes } from './util/hash53.js';
 export { Cluster, DEFAULT_RAFT_SETTINGS, isRefusal } from './sim/cluster.js';
 export type { ClientSink, ClusterOptions } from './sim/cluster.js';

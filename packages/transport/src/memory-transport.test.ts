@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessageType, groupId, nodeId } from '@flotilla/raft';
+import { MessageType, Xoshiro128, groupId, nodeId } from '@flotilla/raft';
 import type { Message, NodeId } from '@flotilla/raft';
 import { describeTransportConformance } from './conformance.js';
 import { PeerUnreachableError } from './errors.js';
@@ -52,18 +52,6 @@ class ManualScheduler implements Scheduler {
   }
 }
 
-/** mulberry32: a small seeded generator, so a failing drop pattern can be replayed from its seed. */
-const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 const heartbeat = (from: NodeId, to: NodeId, group: number): Message => ({ type: MessageType.HEARTBEAT, group: groupId(group), from, to, term: 1, commit: 0 });
 
 const threeNodes = async (hub: MemoryHub): Promise<{ nodes: MemoryTransport[]; received: Map<NodeId, number[]> }> => {
@@ -99,7 +87,8 @@ describe('MemoryHub faults', () => {
     const seed = 20240611;
     const runOnce = async (): Promise<number[]> => {
       const scheduler = new ManualScheduler();
-      const hub = new MemoryHub({ scheduler, random: seededRandom(seed) });
+      const random = new Xoshiro128(seed);
+      const hub = new MemoryHub({ scheduler, random: () => random.float() });
       const { nodes, received } = await threeNodes(hub);
       hub.setLinkFaults(nodeId(1), nodeId(2), { dropProbability: 0.5 });
       for (let group = 1; group <= 200; group += 1) {

@@ -1,4 +1,5 @@
-import type { HistoryRecorder, Xoshiro128 } from '@flotilla/testkit';
+import type { Xoshiro128 } from '@flotilla/raft';
+import type { HistoryRecorder } from '@flotilla/testkit';
 import { errorCode, responseJson, responseText } from '../harness/http-outcome.js';
 import type { HttpOutcome, HttpResponse } from '../harness/http-outcome.js';
 import { deleteKey, getKey, putKey } from '../harness/kv-api.js';

@@ -1,4 +1,4 @@
-import type { Xoshiro128 } from '@flotilla/testkit';
+import type { Xoshiro128 } from '@flotilla/raft';
 import { putKey } from '../harness/kv-api.js';
 import type { LocalCluster } from '../harness/local-cluster.js';
 import { outcomeKind } from '../harness/outcome-kind.js';

@@ -1,4 +1,4 @@
-import { nodeId, Role } from '@flotilla/raft';
+import { nodeId, Role, Xoshiro128 } from '@flotilla/raft';
 import type { GroupId, NodeId } from '@flotilla/raft';
 import { createKeyHasher } from '@flotilla/kv';
 import type { KeyHasher } from '@flotilla/kv';
@@ -6,7 +6,6 @@ import { MemoryNodeStore, MemoryVolume } from '@flotilla/storage';
 import type { NodeStore } from '@flotilla/storage';
 import { logIndexesOn } from '@flotilla/storage/conformance';
 import { MemoryHub, MemoryTransport } from '@flotilla/transport';
-import { Xoshiro128 } from '@flotilla/testkit';
 import { assembleNode } from '../assemble-node.js';
 import type { NodeConfig, RunningNode } from '../node-config.js';
 import type { NodeLogger } from '../node-logger.js';

@@ -1,6 +1,5 @@
-import { nodeId, Role } from '@flotilla/raft';
+import { nodeId, Role, Xoshiro128 } from '@flotilla/raft';
 import type { NodeId } from '@flotilla/raft';
-import { Xoshiro128 } from '../random/xoshiro128.js';
 import { Cluster, DEFAULT_RAFT_SETTINGS } from '../sim/cluster.js';
 import { RELIABLE_NETWORK } from '../sim/sim-network.js';
 import type { SimRaftSettings } from '../sim/sim-node.js';

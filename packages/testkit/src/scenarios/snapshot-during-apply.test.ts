@@ -1,7 +1,6 @@
-import { ConfChangeKind, EntryType, groupId, MemoryLogStorage, MessageType, nodeId, RawNode } from '@flotilla/raft';
+import { ConfChangeKind, EntryType, groupId, MemoryLogStorage, MessageType, nodeId, RawNode, Xoshiro128 } from '@flotilla/raft';
 import type { ConfState, Entry, Message } from '@flotilla/raft';
 import { describe, expect, it } from 'vitest';
-import { Xoshiro128 } from '../random/xoshiro128.js';
 
 // Regression (seed 2297 with the seeded settings of the time): a follower took a Ready whose
 // committed entries held a joint-consensus step, then received a whole snapshot before it

@@ -1,7 +1,6 @@
 import { nodeId, Role } from '@flotilla/raft';
-import type { ConfState, NodeId } from '@flotilla/raft';
+import type { ConfState, NodeId, Xoshiro128 } from '@flotilla/raft';
 import { SafetyChecker } from '../invariants/safety-checker.js';
-import type { Xoshiro128 } from '../random/xoshiro128.js';
 import { Hash53 } from '../util/hash53.js';
 import type { ClientRequest, RequestTarget, SubmitResult } from '../workload/client-request.js';
 import { SimNetwork } from './sim-network.js';

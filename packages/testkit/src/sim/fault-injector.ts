@@ -1,5 +1,4 @@
-import type { NodeId } from '@flotilla/raft';
-import type { Xoshiro128 } from '../random/xoshiro128.js';
+import type { NodeId, Xoshiro128 } from '@flotilla/raft';
 import type { Cluster } from './cluster.js';
 import type { FaultProfile } from './fault-profile.js';
 

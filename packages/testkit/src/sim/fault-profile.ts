@@ -1,4 +1,4 @@
-import type { Xoshiro128 } from '../random/xoshiro128.js';
+import type { Xoshiro128 } from '@flotilla/raft';
 import type { NetworkProfile } from './sim-network.js';
 
 /** How hostile one run is; drawn from the seed, so runs range from calm to brutal. */

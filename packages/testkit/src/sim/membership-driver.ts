@@ -1,6 +1,5 @@
 import { ConfChangeKind } from '@flotilla/raft';
-import type { ConfChange, ConfChangeSingle, NodeId } from '@flotilla/raft';
-import type { Xoshiro128 } from '../random/xoshiro128.js';
+import type { ConfChange, ConfChangeSingle, NodeId, Xoshiro128 } from '@flotilla/raft';
 import { isRefusal } from './cluster.js';
 import type { Cluster } from './cluster.js';
 import type { SimNode } from './sim-node.js';

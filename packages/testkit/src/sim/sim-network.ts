@@ -1,7 +1,6 @@
-import type { Message, NodeId } from '@flotilla/raft';
+import type { Message, NodeId, Xoshiro128 } from '@flotilla/raft';
 import { DataFrameKind, objectFrameCodec } from '@flotilla/transport';
 import type { InProcessWire, OutgoingFrame, Scheduler, TransmitOutcome, WireEndpoint, WireFrame, WirePort } from '@flotilla/transport';
-import type { Xoshiro128 } from '../random/xoshiro128.js';
 import { LinkFaults } from './link-faults.js';
 
 /** A frame on the simulated wire: it carries the objects, never encoded. */

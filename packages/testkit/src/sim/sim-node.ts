@@ -1,11 +1,10 @@
 import { applyConfChange, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, confMembers, EntryType, groupId, MessageType, NO_NODE, RawNode } from '@flotilla/raft';
-import type { ConfState, Entry, HardState, Message, NodeId, Ready, RaftStatus, SnapshotMeta } from '@flotilla/raft';
+import type { ConfState, Entry, HardState, Message, NodeId, Ready, RaftStatus, SnapshotMeta, Xoshiro128 } from '@flotilla/raft';
 import { FULL_HASH_RANGE, GroupLog, MemoryNodeStore, MemoryVolume } from '@flotilla/storage';
 import type { NodeStore, WriteBatch } from '@flotilla/storage';
 import { MemoryTransport } from '@flotilla/transport';
 import type { Transport } from '@flotilla/transport';
 import type { SafetyChecker } from '../invariants/safety-checker.js';
-import type { Xoshiro128 } from '../random/xoshiro128.js';
 import { decodeCommand, encodeCommand } from '../statemachine/kv-command.js';
 import { KvStateMachine } from '../statemachine/kv-state-machine.js';
 import type { ClientRequest } from '../workload/client-request.js';

@@ -1,6 +1,5 @@
-import { confMembers } from '@flotilla/raft';
+import { confMembers, Xoshiro128 } from '@flotilla/raft';
 import { checkHistory } from '../linearizability/index.js';
-import { Xoshiro128 } from '../random/xoshiro128.js';
 import { encodeCommand } from '../statemachine/kv-command.js';
 import { ClientWorkload } from '../workload/client-workload.js';
 import { Cluster, DEFAULT_RAFT_SETTINGS, isRefusal } from './cluster.js';

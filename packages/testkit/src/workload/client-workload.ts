@@ -1,5 +1,4 @@
-import type { NodeId } from '@flotilla/raft';
-import type { Xoshiro128 } from '../random/xoshiro128.js';
+import type { NodeId, Xoshiro128 } from '@flotilla/raft';
 import type { KvWrite } from '../statemachine/kv-command.js';
 import type { ClientRequest, RequestTarget } from './client-request.js';
 import { HistoryRecorder } from './history-recorder.js';

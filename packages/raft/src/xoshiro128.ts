@@ -1,4 +1,4 @@
-import type { Random } from '@flotilla/raft';
+import type { Random } from './types.js';
 
 const UINT32_RANGE = 0x1_0000_0000;
 
