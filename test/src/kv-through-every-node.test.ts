@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HASH_SPACE_END } from '@flotilla/storage';
 import { useSharedCluster } from './harness/cluster-fixture.js';
 import { expectErrorResponse, expectStatus } from './harness/expect-response.js';
 import { responseJson, responseText, sendRequest } from './harness/http-outcome.js';
@@ -11,7 +12,6 @@ import { readNodeStatus } from './harness/node-status.js';
 import { pollUntil } from './harness/poll.js';
 
 const SHARDS = 3;
-const KEYSPACE_END = 2n ** 64n;
 /** A follower's stale view catches up within a few heartbeats; this is a bound on waiting, not a target. */
 const CATCH_UP_TIMEOUT_MS = 15_000;
 
@@ -74,7 +74,7 @@ describe('a 3-node cluster, used through every node', () => {
           leaders.set(group.group, status.node);
         }
       }
-      expect(expectedStart).toBe(KEYSPACE_END);
+      expect(expectedStart).toBe(HASH_SPACE_END);
     }
     expect(leaders.size).toBe(SHARDS);
 

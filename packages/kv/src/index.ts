@@ -3,18 +3,6 @@ export { COMMAND_FORMAT_VERSION, decodeCommand, encodeCommand } from './command.
 export type { Command, DeleteCommand, PutCommand } from './command.js';
 export { CorruptStateError } from './corrupt-state-error.js';
 export type { KeyMeta } from './key-index.js';
-export {
-  coversKeyspace,
-  findRange,
-  FULL_RANGE,
-  isValidRange,
-  KEYSPACE_END,
-  rangeContains,
-  rangeContainsRange,
-  rangesOverlap,
-  splitKeyspace,
-} from './keyspace/hash-range.js';
-export type { HashRange } from './keyspace/hash-range.js';
 export { hashTagBytes } from './keyspace/hash-tag.js';
 export { createKeyHasher } from './keyspace/key-hasher.js';
 export type { KeyHasher } from './keyspace/key-hasher.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BOOTSTRAP_INDEX, BOOTSTRAP_TERM, nodeId } from '@flotilla/raft';
-import { createKeyHasher, splitKeyspace } from '@flotilla/kv';
-import { MemoryNodeStore, MemoryVolume } from '@flotilla/storage';
+import { createKeyHasher } from '@flotilla/kv';
+import { MemoryNodeStore, MemoryVolume, splitHashSpace } from '@flotilla/storage';
 import { clusterIdFor, clusterIdOf, loadOrBootstrap } from './bootstrap.js';
 
 const MEMBERS = [nodeId(3), nodeId(1), nodeId(2)];
@@ -11,7 +11,7 @@ describe('loadOrBootstrap', () => {
     const store = await MemoryNodeStore.open();
     const groups = await loadOrBootstrap(store, { self: nodeId(1), members: MEMBERS, shards: 4 }, await createKeyHasher());
     expect(groups.map((group) => group.group)).toEqual([1, 2, 3, 4]);
-    expect(groups.map((group) => group.shard?.range)).toEqual(splitKeyspace(4));
+    expect(groups.map((group) => group.shard?.range)).toEqual(splitHashSpace(4));
     for (const group of groups) {
       expect(group.conf.voters).toEqual([1, 2, 3]);
       expect(group.snapshotMeta).toMatchObject({ index: BOOTSTRAP_INDEX, term: BOOTSTRAP_TERM });

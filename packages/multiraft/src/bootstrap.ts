@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { BOOTSTRAP_INDEX, BOOTSTRAP_TERM, NO_NODE, groupId } from '@flotilla/raft';
 import type { ConfState, NodeId } from '@flotilla/raft';
-import { KvStateMachine, splitKeyspace } from '@flotilla/kv';
+import { KvStateMachine } from '@flotilla/kv';
 import type { KeyHasher } from '@flotilla/kv';
-import type { NodeStore, StoredGroup } from '@flotilla/storage';
+import { splitHashSpace, type NodeStore, type StoredGroup } from '@flotilla/storage';
 import type { NodeConfig } from './node-config.js';
 
 export interface ClusterSeed {
@@ -51,7 +51,7 @@ export async function loadOrBootstrap(store: NodeStore, seed: ClusterSeed, hashe
     };
     const batch = store.newBatch().setNodeMeta({ nodeId: seed.self, clusterId: clusterIdOf(seed) });
     const emptyState = new KvStateMachine(hasher).stateBlob();
-    splitKeyspace(seed.shards).forEach((range, i) => {
+    splitHashSpace(seed.shards).forEach((range, i) => {
       const group = groupId(i + 1);
       batch
         .setShard(group, { range, data: new Uint8Array(0) })

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '@flotilla/raft';
 import type { NodeId } from '@flotilla/raft';
-import { KEYSPACE_END } from '@flotilla/kv';
+import { HASH_SPACE_END } from '@flotilla/storage';
 import { InMemoryCluster } from './testing/in-memory-cluster.js';
 
 const SEED = 11;
@@ -49,7 +49,7 @@ describe(`a fresh 3-node cluster with ${SHARDS} shards (seed ${SEED})`, () => {
     for (const id of cluster.ids) {
       const ranges = cluster.node(id).service.status().groups.map((group) => group.range);
       expect(ranges[0]?.start).toBe('0');
-      expect(ranges.at(-1)?.end).toBe(KEYSPACE_END.toString());
+      expect(ranges.at(-1)?.end).toBe(HASH_SPACE_END.toString());
       for (let i = 1; i < ranges.length; i++) expect(ranges[i]?.start).toBe(ranges[i - 1]?.end);
     }
   });

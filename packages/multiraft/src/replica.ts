@@ -1,8 +1,8 @@
 import { NO_NODE, RawNode, Role } from '@flotilla/raft';
 import type { GroupId, Logger, NodeId, Random } from '@flotilla/raft';
 import { KvStateMachine } from '@flotilla/kv';
-import type { HashRange, KeyHasher } from '@flotilla/kv';
-import { GroupLog, type StoredGroup } from '@flotilla/storage';
+import type { KeyHasher } from '@flotilla/kv';
+import { GroupLog, type HashRange, type StoredGroup } from '@flotilla/storage';
 import { ReadQueue } from './read-queue.js';
 import type { WriteWaiter } from './write-waiters.js';
 import { WriteWaiters } from './write-waiters.js';

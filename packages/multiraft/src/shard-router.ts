@@ -1,5 +1,5 @@
-import { findRange } from '@flotilla/kv';
-import type { HashRange, KeyHasher } from '@flotilla/kv';
+import type { KeyHasher } from '@flotilla/kv';
+import { findRange, type HashRange } from '@flotilla/storage';
 import type { Replica } from './replica.js';
 
 interface RoutedRange extends HashRange {

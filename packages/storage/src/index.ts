@@ -5,7 +5,7 @@ export { MemoryNodeStore, MemoryVolume } from './memory-node-store.js';
 export { SyncGate } from './sync-gate.js';
 export { GroupLog } from './group-log.js';
 export type { CrashPoint, NodeStoreOptions } from './engine-node-store.js';
-export { FULL_HASH_RANGE, HASH_SPACE_END, type HashRange } from './hash-range.js';
+export { coversHashSpace, findRange, FULL_HASH_RANGE, HASH_SPACE_END, rangeContains, splitHashSpace, type HashRange } from './hash-range.js';
 export { SnapshotCorruptError } from './errors.js';
 export {
   SCAN_LIMIT_MAX,
