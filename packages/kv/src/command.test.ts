@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCommand, encodeCommand } from './command.js';
-import type { Command } from './command.js';
+import type { KvCommand } from './command.js';
 import { KvInputError } from './kv-input-error.js';
 import type { KvErrorCode } from './kv-input-error.js';
 import { MAX_KEY_BYTES, MAX_VALUE_BYTES } from './limits.js';
@@ -10,7 +10,7 @@ import { rawCommand } from './testing/raw-command.js';
 
 const keyArb = fc.uint8Array({ minLength: 1, maxLength: 64 });
 const ifRevisionArb = fc.oneof(fc.constant(0), fc.nat(), fc.constant(Number.MAX_SAFE_INTEGER));
-const commandArb: fc.Arbitrary<Command> = fc.oneof(
+const commandArb: fc.Arbitrary<KvCommand> = fc.oneof(
   fc.record({ op: fc.constant('put' as const), key: keyArb, value: fc.uint8Array({ maxLength: 128 }), ifRevision: ifRevisionArb }, { requiredKeys: ['op', 'key', 'value'] }),
   fc.record({ op: fc.constant('delete' as const), key: keyArb, ifRevision: ifRevisionArb }, { requiredKeys: ['op', 'key'] }),
 );

@@ -21,7 +21,7 @@ export interface DeleteCommand {
   readonly ifRevision?: number;
 }
 
-export type Command = PutCommand | DeleteCommand;
+export type KvCommand = PutCommand | DeleteCommand;
 
 /*
  * Wire format, version 1 (integers big-endian):
@@ -35,7 +35,7 @@ const OPCODE_DELETE = 2;
 const FLAG_IF_REVISION = 0x01;
 
 /** Validates against the limits (throws `KvInputError`) and encodes for a Raft proposal. */
-export function encodeCommand(command: Command): Uint8Array {
+export function encodeCommand(command: KvCommand): Uint8Array {
   validateKey(command.key);
   if (command.ifRevision !== undefined) validateRevision(command.ifRevision);
   if (command.op === 'put') validateValue(command.value);
@@ -66,7 +66,7 @@ export function encodeCommand(command: Command): Uint8Array {
  * Decodes and validates a command. Throws `KvInputError` (code `malformed_command`, or a limit's
  * code) for any input `encodeCommand` would not produce. Key and value are views into `bytes`.
  */
-export function decodeCommand(bytes: Uint8Array): Command {
+export function decodeCommand(bytes: Uint8Array): KvCommand {
   const reader = new ByteReader(bytes, (message) => new KvInputError('malformed_command', `malformed command: ${message}`));
   const version = reader.u8('format version');
   if (version !== COMMAND_FORMAT_VERSION) {

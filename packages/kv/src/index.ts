@@ -1,6 +1,6 @@
 export type { ApplyOutcome, ApplyResult, CompareFailedResult, DeleteResult, Mutation, PutResult, RejectedResult } from './apply-result.js';
 export { COMMAND_FORMAT_VERSION, decodeCommand, encodeCommand } from './command.js';
-export type { Command, DeleteCommand, PutCommand } from './command.js';
+export type { DeleteCommand, KvCommand, PutCommand } from './command.js';
 export { CorruptStateError } from './corrupt-state-error.js';
 export type { KeyMeta } from './key-index.js';
 export { hashTagBytes } from './keyspace/hash-tag.js';

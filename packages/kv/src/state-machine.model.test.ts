@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApplyResult } from './apply-result.js';
 import { encodeCommand } from './command.js';
-import type { Command } from './command.js';
+import type { KvCommand } from './command.js';
 import { createKeyHasher } from './keyspace/key-hasher.js';
 import type { KeyHasher } from './keyspace/key-hasher.js';
 import { KvStateMachine } from './state-machine.js';
@@ -78,7 +78,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 );
 const stepsArb = fc.array(fc.tuple(stepArb, fc.integer({ min: 1, max: 3 })), { maxLength: 120 });
 
-function commandOf(step: KeyedStep, ifRevision: number | undefined): Command {
+function commandOf(step: KeyedStep, ifRevision: number | undefined): KvCommand {
   const key = keys[step.keyIndex] as Uint8Array;
   const compare = ifRevision === undefined ? {} : { ifRevision };
   return step.kind === 'put' ? { op: 'put', key, value: step.value, ...compare } : { op: 'delete', key, ...compare };

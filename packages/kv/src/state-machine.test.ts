@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApplyOutcome, ApplyResult } from './apply-result.js';
 import { encodeCommand } from './command.js';
-import type { Command } from './command.js';
+import type { KvCommand } from './command.js';
 import { CorruptStateError } from './corrupt-state-error.js';
 import { createKeyHasher } from './keyspace/key-hasher.js';
 import type { KeyHasher } from './keyspace/key-hasher.js';
@@ -13,13 +13,13 @@ import { rawCommand } from './testing/raw-command.js';
 import { decodeValueRecord, encodeValueRecord } from './value-record.js';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
-const put = (key: string, value: string, ifRevision?: number): Command => ({
+const put = (key: string, value: string, ifRevision?: number): KvCommand => ({
   op: 'put',
   key: utf8(key),
   value: utf8(value),
   ...(ifRevision === undefined ? {} : { ifRevision }),
 });
-const del = (key: string, ifRevision?: number): Command => ({
+const del = (key: string, ifRevision?: number): KvCommand => ({
   op: 'delete',
   key: utf8(key),
   ...(ifRevision === undefined ? {} : { ifRevision }),
@@ -36,7 +36,7 @@ class Shard {
   readonly store = new MemoryRecordStore();
   #nextIndex = 1;
 
-  apply(command: Command): ApplyResult {
+  apply(command: KvCommand): ApplyResult {
     return this.applyBytes(encodeCommand(command)).result;
   }
 

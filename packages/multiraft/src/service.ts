@@ -1,4 +1,4 @@
-import type { DeleteResult, PutResult } from '@flotilla/kv';
+import type { DeleteResult, KvCommand, PutResult } from '@flotilla/kv';
 import type { GroupId, NodeId, Role } from '@flotilla/raft';
 
 // The node's face towards its clients: what the HTTP server (apps/server) calls. The host
@@ -18,16 +18,14 @@ export interface KeyValue {
   readonly version: number;
 }
 
-/** A KV command as a client states it; `ifRevision` makes it a compare-and-swap (0: create only). */
-export type KvCommand =
-  | { readonly op: 'put'; readonly key: Uint8Array; readonly value: Uint8Array; readonly ifRevision?: number }
-  | { readonly op: 'delete'; readonly key: Uint8Array; readonly ifRevision?: number };
+/** The command a client's write becomes, defined by the state machine that applies it. */
+export type { KvCommand };
 
 /** The state machine's own results for a success; a failed compare names the command's op. */
 export type KvResult =
   | PutResult
   | DeleteResult
-  | { readonly op: 'put' | 'delete'; readonly succeeded: false; readonly currentRevision: number };
+  | { readonly op: KvCommand['op']; readonly succeeded: false; readonly currentRevision: number };
 
 /** Where a committed command landed. */
 export interface Committed {
