@@ -1,14 +1,11 @@
 // The 3-member loopback clusters that compare runs, each on fresh ports and fresh data
-// directories under `baseDir`.
+// directories under `baseDir`, each member's log beside its data.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChildGroup } from './child-group.js';
+import { flotillaMembers, freeLoopbackPorts, loopbackNodes } from '@flotilla/server/launcher';
 import { ETCD_READY_PATH, etcdClientEndpoint, etcdIsReady, etcdMemberArgs } from './etcd-command.js';
 import type { EtcdMember } from './etcd-command.js';
-import { FLOTILLA_READY_PATH, FLOTILLA_SECRET_ENV, flotillaClientEndpoint, flotillaIsReady, flotillaNodeArgs } from './flotilla-command.js';
-import type { FlotillaNode } from './flotilla-command.js';
-import { freePorts } from './free-ports.js';
 import { startLocalCluster } from './local-cluster.js';
 import type { RunningCluster } from './local-cluster.js';
 
@@ -21,8 +18,8 @@ function freshDir(baseDir: string, name: string): string {
   return dir;
 }
 
-export async function startEtcdCluster(group: ChildGroup, baseDir: string, etcdPath: string): Promise<RunningCluster> {
-  const ports = await freePorts(2 * CLUSTER_SIZE);
+export async function startEtcdCluster(baseDir: string, etcdPath: string): Promise<RunningCluster> {
+  const ports = await freeLoopbackPorts(2 * CLUSTER_SIZE);
   const members: EtcdMember[] = Array.from({ length: CLUSTER_SIZE }, (_, index) => ({
     name: `etcd${index + 1}`,
     dataDir: freshDir(baseDir, `etcd${index + 1}`),
@@ -31,43 +28,34 @@ export async function startEtcdCluster(group: ChildGroup, baseDir: string, etcdP
   }));
   const token = `bench-${randomBytes(6).toString('hex')}`;
   return startLocalCluster(
-    group,
     'etcd',
-    baseDir,
-    members.map((member) => ({
+    members.map((member, index) => ({
+      id: index + 1,
       name: member.name,
       command: etcdPath,
       args: etcdMemberArgs(member, members, token),
-      clientEndpoint: etcdClientEndpoint(member),
+      output: { file: join(baseDir, `${member.name}.log`) },
       readyUrl: `http://127.0.0.1:${member.clientPort}${ETCD_READY_PATH}`,
       isReady: etcdIsReady,
     })),
+    members.map(etcdClientEndpoint),
     READY_TIMEOUT_MS,
   );
 }
 
-export async function startFlotillaCluster(group: ChildGroup, baseDir: string, serverMain: string, shards: number): Promise<RunningCluster> {
-  const ports = await freePorts(2 * CLUSTER_SIZE);
-  const nodes: FlotillaNode[] = Array.from({ length: CLUSTER_SIZE }, (_, index) => ({
-    id: index + 1,
-    dataDir: freshDir(baseDir, `flotilla${index + 1}`),
-    clientPort: ports[2 * index]!,
-    peerPort: ports[2 * index + 1]!,
-  }));
-  const secret = randomBytes(32).toString('hex');
+export async function startFlotillaCluster(baseDir: string, serverMain: string, shards: number): Promise<RunningCluster> {
+  const nodes = loopbackNodes(await freeLoopbackPorts(2 * CLUSTER_SIZE), (id) => freshDir(baseDir, `flotilla${id}`));
+  const members = flotillaMembers({
+    nodes,
+    settings: { shards },
+    clusterSecret: randomBytes(32).toString('hex'),
+    serverMain,
+    outputOf: (node) => ({ file: join(baseDir, `flotilla${node.id}.log`) }),
+  });
   return startLocalCluster(
-    group,
     `flotilla ${shards} shard${shards === 1 ? '' : 's'}`,
-    baseDir,
-    nodes.map((node) => ({
-      name: `flotilla${node.id}`,
-      command: process.execPath,
-      args: flotillaNodeArgs(serverMain, node, nodes, shards),
-      env: { [FLOTILLA_SECRET_ENV]: secret },
-      clientEndpoint: flotillaClientEndpoint(node),
-      readyUrl: `http://127.0.0.1:${node.clientPort}${FLOTILLA_READY_PATH}`,
-      isReady: flotillaIsReady,
-    })),
+    members,
+    nodes.map((node) => ({ host: '127.0.0.1', port: node.clientPort })),
     READY_TIMEOUT_MS,
   );
 }

@@ -2,11 +2,10 @@
 // starts, so a missing binary is reported up front rather than halfway through a run.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ChildGroup } from './child-group.js';
+import { BUILT_SERVER_MAIN } from '@flotilla/server/launcher';
 import type { CompareOptions } from './compare-args.js';
 import { startEtcdCluster, startFlotillaCluster } from './compare-clusters.js';
 import { findOnPath } from './find-on-path.js';
-import { DEFAULT_SERVER_MAIN } from './flotilla-command.js';
 import type { TargetKind } from './load-spec.js';
 import type { RunningCluster } from './local-cluster.js';
 import { UsageError } from './usage-error.js';
@@ -20,7 +19,7 @@ export interface SystemPlan {
   readonly kind: TargetKind;
   /** Why it cannot run, found before anything starts. */
   readonly unavailable: string | undefined;
-  readonly start: (group: ChildGroup, baseDir: string) => Promise<RunningCluster>;
+  readonly start: (baseDir: string) => Promise<RunningCluster>;
 }
 
 export function planSystems(options: CompareOptions): SystemPlan[] {
@@ -33,18 +32,18 @@ export function planSystems(options: CompareOptions): SystemPlan[] {
       label: 'etcd',
       kind: 'etcd',
       unavailable: etcdPath === undefined ? 'no etcd on PATH' : undefined,
-      start: (group, baseDir) => startEtcdCluster(group, baseDir, etcdPath ?? 'etcd'),
+      start: (baseDir) => startEtcdCluster(baseDir, etcdPath ?? 'etcd'),
     });
   }
   if (options.only !== 'etcd') {
-    const serverMain = resolve(options.serverMain ?? DEFAULT_SERVER_MAIN);
+    const serverMain = resolve(options.serverMain ?? BUILT_SERVER_MAIN);
     for (const shards of FLOTILLA_SHARD_COUNTS) {
       plans.push({
         id: `flotilla-${shards}`,
         label: `F×${shards}`,
         kind: 'flotilla',
         unavailable: existsSync(serverMain) ? undefined : `${serverMain} not found (build apps/server first)`,
-        start: (group, baseDir) => startFlotillaCluster(group, baseDir, serverMain, shards),
+        start: (baseDir) => startFlotillaCluster(baseDir, serverMain, shards),
       });
     }
   }

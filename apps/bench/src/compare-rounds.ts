@@ -4,7 +4,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildGroup } from './child-group.js';
 import type { CompareOptions } from './compare-args.js';
 import type { SystemPlan } from './compare-plan.js';
 import { remainingRunS } from './expected-run-time.js';
@@ -36,7 +35,6 @@ export interface CompareRound {
 }
 
 export interface RoundsContext {
-  readonly group: ChildGroup;
   /** Data dirs to remove if the run is interrupted. */
   readonly tempDirs: Set<string>;
   readonly flusher: PageCacheFlusher;
@@ -71,7 +69,7 @@ async function runTurn(plan: SystemPlan, round: number, options: CompareOptions,
   process.stderr.write(`${label}: starting 3 members (data and logs in ${baseDir})\n`);
   let cluster: RunningCluster;
   try {
-    cluster = await plan.start(context.group, baseDir);
+    cluster = await plan.start(baseDir);
   } catch (error) {
     // Keep the logs of a cluster that would not start: they are the explanation.
     context.tempDirs.delete(baseDir);

@@ -7,7 +7,6 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { withoutLeadingSeparator } from './argv.js';
-import { ChildGroup } from './child-group.js';
 import { COMPARE_USAGE, parseCompareArgs } from './compare-args.js';
 import type { CompareOptions } from './compare-args.js';
 import { BASELINE_ID, planSystems } from './compare-plan.js';
@@ -18,6 +17,7 @@ import { compareRows, renderCompareTable } from './compare-table.js';
 import { expectedRunS } from './expected-run-time.js';
 import { findOnPath } from './find-on-path.js';
 import { formatDurationS } from './format.js';
+import { stopEveryServer } from './local-cluster.js';
 import { PageCacheFlusher } from './page-cache-flusher.js';
 import { UsageError } from './usage-error.js';
 import { COMPARE_WORKLOADS, KEY_SIZE_BYTES, PRELOAD_NOTE, VALUE_SIZE_BYTES } from './workloads.js';
@@ -70,7 +70,7 @@ function notes(options: CompareOptions, plans: readonly SystemPlan[], rounds: re
   return lines;
 }
 
-async function main(group: ChildGroup, tempDirs: Set<string>): Promise<number> {
+async function main(tempDirs: Set<string>): Promise<number> {
   const command = parseCompareArgs(withoutLeadingSeparator(process.argv.slice(2)));
   if (command.kind === 'help') {
     process.stdout.write(`${COMPARE_USAGE}\n`);
@@ -95,7 +95,7 @@ async function main(group: ChildGroup, tempDirs: Set<string>): Promise<number> {
       `+ about ${CLUSTER_OVERHEAD_ESTIMATE_S} s per cluster start: expect about ${formatDurationS(expectedS)}\n`,
   );
   const startedAt = new Date();
-  const rounds = await runRounds(runnable, options, { group, tempDirs, flusher });
+  const rounds = await runRounds(runnable, options, { tempDirs, flusher });
   const workloadNames = COMPARE_WORKLOADS.map((workload) => workload.name);
   const roundRuns = rounds.map((round) => new Map(round.turns.map((turn) => [turn.systemId, turn.runs])));
   const rows = compareRows(workloadNames, plans, roundRuns, BASELINE_ID);
@@ -124,29 +124,27 @@ async function main(group: ChildGroup, tempDirs: Set<string>): Promise<number> {
   return rounds.some((round) => round.turns.some((turn) => turn.status === 'ran')) ? 0 : 1;
 }
 
-const group = new ChildGroup();
 const tempDirs = new Set<string>();
 const removeTempDirs = () => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 };
 
-process.on('exit', () => group.killAllNow());
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     process.stderr.write(`\n${signal}: stopping every server started\n`);
-    void group.stop().finally(() => {
+    void stopEveryServer().finally(() => {
       removeTempDirs();
       process.exit(130);
     });
   });
 }
 
-main(group, tempDirs).then(
+main(tempDirs).then(
   (code) => {
     process.exitCode = code;
   },
   async (error: unknown) => {
-    await group.stop();
+    await stopEveryServer();
     if (error instanceof UsageError) {
       process.stderr.write(`bench:compare: ${error.message}\n(run with --help for the flags)\n`);
       process.exitCode = 2;

@@ -1,24 +1,12 @@
-// Starts the members of a loopback cluster under a ChildGroup and waits until every member
-// says it is ready; a member that dies or a cluster that never gets ready fails with the
-// tail of the member's log.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { join } from 'node:path';
-import type { ChildGroup, ManagedChild } from './child-group.js';
-import { logTail } from './child-group.js';
+// Starts the members of a loopback cluster and waits until every member says it is ready; a
+// member that dies or a cluster that never gets ready fails with the tail of the member's log,
+// and leaves nothing running.
+import { ProcessCluster, stopEveryLaunchedProcess } from '@flotilla/server/launcher';
+import type { ClusterMember } from '@flotilla/server/launcher';
 import type { Endpoint } from './flag-values.js';
-import { httpGet } from './http-get.js';
 
-const READY_POLL_MS = 200;
-
-export interface MemberLaunch {
-  readonly name: string;
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly env?: Readonly<Record<string, string>>;
-  readonly clientEndpoint: Endpoint;
-  readonly readyUrl: string;
-  readonly isReady: (status: number, body: string) => boolean;
-}
+/** SIGTERM first; a member still running after this is killed. */
+const STOP_GRACE_MS = 5000;
 
 export interface RunningCluster {
   readonly label: string;
@@ -27,47 +15,23 @@ export interface RunningCluster {
   stop(): Promise<void>;
 }
 
-async function waitReady(member: MemberLaunch, child: ManagedChild, deadlineMs: number): Promise<void> {
-  for (;;) {
-    if (child.hasExited()) {
-      throw new Error(`${member.name} exited (${await child.exited}) before it was ready; log ${child.logPath}:\n${logTail(child.logPath)}`);
-    }
-    try {
-      const reply = await httpGet(member.readyUrl, READY_POLL_MS * 5);
-      if (member.isReady(reply.status, reply.body)) return;
-    } catch {
-      // Not listening yet.
-    }
-    if (performance.now() > deadlineMs) {
-      throw new Error(`${member.name} not ready at ${member.readyUrl} in time; log ${child.logPath}:\n${logTail(child.logPath)}`);
-    }
-    await sleep(READY_POLL_MS);
-  }
-}
-
 export async function startLocalCluster(
-  group: ChildGroup,
   label: string,
-  logDir: string,
-  members: readonly MemberLaunch[],
+  members: readonly ClusterMember[],
+  endpoints: readonly Endpoint[],
   readyTimeoutMs: number,
 ): Promise<RunningCluster> {
-  const children = members.map((member) =>
-    group.spawn({
-      name: member.name,
-      command: member.command,
-      args: member.args,
-      ...(member.env === undefined ? {} : { env: member.env }),
-      logPath: join(logDir, `${member.name}.log`),
-    }),
-  );
-  const stop = () => group.stop(children);
+  const cluster = new ProcessCluster(members);
+  const stop = () => cluster.stopAll('SIGTERM', STOP_GRACE_MS);
   try {
-    const deadlineMs = performance.now() + readyTimeoutMs;
-    await Promise.all(members.map((member, index) => waitReady(member, children[index]!, deadlineMs)));
+    cluster.startAll();
+    await cluster.waitReady(members.map((member) => member.id), readyTimeoutMs);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { label, endpoints: members.map((member) => member.clientEndpoint), stop };
+  return { label, endpoints, stop };
 }
+
+/** Every server this process started and that still runs, stopped on Ctrl-C or a failure. */
+export const stopEveryServer = (): Promise<void> => stopEveryLaunchedProcess('SIGTERM', STOP_GRACE_MS);

@@ -6,13 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { freeLoopbackPorts } from '@flotilla/server/launcher';
 import { withoutLeadingSeparator } from './argv.js';
-import { ChildGroup } from './child-group.js';
 import { parseNumberFlag } from './flag-values.js';
 import { formatMs, formatRate } from './format.js';
-import { freePorts } from './free-ports.js';
 import { latestCompareResults } from './latest-results.js';
-import { startLocalCluster } from './local-cluster.js';
+import { startLocalCluster, stopEveryServer } from './local-cluster.js';
 import { runLoad } from './run-load.js';
 import { summarizeRun } from './run-summary.js';
 import type { RunSummary } from './run-summary.js';
@@ -20,7 +19,7 @@ import { COMPARE_WORKLOADS, preloadSpec, workloadSpec } from './workloads.js';
 
 const SINK_MAIN = fileURLToPath(new URL('./sink-main.js', import.meta.url));
 
-async function main(group: ChildGroup, logDir: string): Promise<void> {
+async function main(logDir: string): Promise<void> {
   const flags = parseArgs({
     args: withoutLeadingSeparator(process.argv.slice(2)),
     strict: true,
@@ -28,12 +27,11 @@ async function main(group: ChildGroup, logDir: string): Promise<void> {
   }).values;
   const durationS = parseNumberFlag('duration', flags.duration ?? '3', 0.1, 600);
   const warmupS = parseNumberFlag('warmup', flags.warmup ?? '1', 0, 600);
-  const [port] = await freePorts(1);
+  const [port] = (await freeLoopbackPorts(1)) as [number];
   const sink = await startLocalCluster(
-    group,
     'sink',
-    logDir,
-    [{ name: 'sink', command: process.execPath, args: [SINK_MAIN, String(port)], clientEndpoint: { host: '127.0.0.1', port: port! }, readyUrl: `http://127.0.0.1:${port}/`, isReady: (status) => status === 200 }],
+    [{ id: 1, name: 'sink', command: process.execPath, args: [SINK_MAIN, String(port)], output: { file: join(logDir, 'sink.log') }, readyUrl: `http://127.0.0.1:${port}/`, isReady: (status) => status === 200 }],
+    [{ host: '127.0.0.1', port }],
     10_000,
   );
   const shape = { target: 'flotilla' as const, endpoints: sink.endpoints, seed: 1 };
@@ -63,15 +61,13 @@ async function main(group: ChildGroup, logDir: string): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-const group = new ChildGroup();
 const logDir = mkdtempSync(join(tmpdir(), 'bench-selftest-'));
-process.on('exit', () => group.killAllNow());
-process.once('SIGINT', () => void group.stop().finally(() => process.exit(130)));
+process.once('SIGINT', () => void stopEveryServer().finally(() => process.exit(130)));
 
-main(group, logDir).then(
+main(logDir).then(
   () => rmSync(logDir, { recursive: true, force: true }),
   async (error: unknown) => {
-    await group.stop();
+    await stopEveryServer();
     process.stderr.write(`bench:selftest failed (sink log in ${logDir}): ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   },

@@ -1,5 +1,5 @@
-// The self-test's server process: `node sink-main.js PORT`. It is stopped by its parent's
-// ChildGroup like any benchmarked server.
+// The self-test's server process: `node sink-main.js PORT`. Its parent launches and stops it
+// like any benchmarked server.
 import { startHttpSink } from './http-sink.js';
 
 const port = Number(process.argv[2]);

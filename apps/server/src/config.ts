@@ -60,7 +60,8 @@ const DEVELOPMENT_CLUSTER_SECRET = 'flotilla-development-secret-do-not-use-in-pr
 const MIN_CLUSTER_SECRET_CHARS = 16;
 const ENV_PREFIX = 'FLOTILLA_';
 
-const envName = (flag: string): string => ENV_PREFIX + flag.toUpperCase().replaceAll('-', '_');
+/** The environment variable a flag falls back to: `peer-listen` ⇒ FLOTILLA_PEER_LISTEN. */
+export const envName = (flag: string): string => ENV_PREFIX + flag.toUpperCase().replaceAll('-', '_');
 
 export const USAGE = [
   'Usage: flotilla-server [flags]   (each flag also reads FLOTILLA_<FLAG>, e.g. --peer-listen ⇐ FLOTILLA_PEER_LISTEN)',

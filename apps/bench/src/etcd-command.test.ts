@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { etcdIsReady, etcdMemberArgs } from './etcd-command.js';
-import { flotillaNodeArgs } from './flotilla-command.js';
 
-describe('server command lines', () => {
-  it('starts a Flotilla node with the documented flags', () => {
-    const nodes = [1, 2, 3].map((id) => ({ id, dataDir: `/d/${id}`, clientPort: 7000 + id, peerPort: 7100 + id }));
-    expect(flotillaNodeArgs('main.js', nodes[1]!, nodes, 12).join(' ')).toBe(
-      'main.js --id 2 --data-dir /d/2 --listen 127.0.0.1:7002 --peer-listen 127.0.0.1:7102 ' +
-        '--peers 1=127.0.0.1:7101,2=127.0.0.1:7102,3=127.0.0.1:7103 --shards 12',
-    );
-  });
-
+describe('etcd command lines', () => {
   it('starts an etcd member of a fresh loopback cluster', () => {
     const members = ['a', 'b'].map((name, index) => ({ name, dataDir: `/d/${name}`, clientPort: 2379 + index, peerPort: 2389 + index }));
     const args = etcdMemberArgs(members[0]!, members, 'tok');
