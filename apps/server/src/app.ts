@@ -11,7 +11,7 @@ import { KEY_ROUTE, KV_PREFIX, registerKvRoutes } from './kv-routes.js';
 import { PROPOSE_PATH, READ_PATH, registerProposeRoutes } from './propose-routes.js';
 import { bodyReader } from './request-body.js';
 import { httpErrorFromServiceError } from './service-error-response.js';
-import { pathAndQuery } from './request-target.js';
+import { pathOf, requestTarget, routingPath } from './request-target.js';
 
 /** A value (1 MiB) plus room for base64 and JSON around it in `/propose`. */
 export const DEFAULT_MAX_BODY_BYTES = 1_572_864;
@@ -38,7 +38,9 @@ const isReadMethod = (method: string): boolean => method === 'GET' || method ===
 const toHttpError = (error: unknown, c: Context): HttpError | undefined => {
   if (error instanceof HttpError) return error;
   if (error instanceof ServiceError) {
-    return httpErrorFromServiceError(error, { pathAndQuery: pathAndQuery(c.req.url), isWrite: !isReadMethod(c.req.method) });
+    // A raw `#` is a byte of the key here, but would start a fragment in a Location header.
+    const pathAndQuery = requestTarget(c).replaceAll('#', '%23');
+    return httpErrorFromServiceError(error, { pathAndQuery, isWrite: !isReadMethod(c.req.method) });
   }
   if (error instanceof KvInputError) {
     return new HttpError(error.code === 'value_too_large' ? 413 : 400, error.code, error.message);
@@ -50,7 +52,7 @@ const toHttpError = (error: unknown, c: Context): HttpError | undefined => {
 export const createApp = (service: KvService, options: AppOptions): Hono => {
   const { logger } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const app = new Hono();
+  const app = new Hono({ getPath: routingPath });
 
   // Every body is read, within the limit, before a route (or a 405, or a 404) answers.
   app.use('*', bodyReader(maxBodyBytes));
@@ -67,14 +69,14 @@ export const createApp = (service: KvService, options: AppOptions): Hono => {
     });
   }
 
-  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${pathOf(requestTarget(c))}`), 404));
 
   app.onError((error, c) => {
     const httpError = toHttpError(error, c);
     if (httpError !== undefined) {
       return jsonResponse(errorBody(httpError.code, httpError.message, httpError.details), httpError.status, httpError.headers);
     }
-    logger.error({ err: error, method: c.req.method, url: c.req.url }, 'request failed with an unexpected error');
+    logger.error({ err: error, method: c.req.method, target: requestTarget(c) }, 'request failed with an unexpected error');
     return c.json(errorBody('internal', 'internal error; the server logged the details'), 500);
   });
 

@@ -1,7 +1,7 @@
-import { IncomingMessage } from 'node:http';
-import type { HttpBindings } from '@hono/node-server';
+import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HttpError } from './http-error.js';
+import { nodeRequestOf } from './request-target.js';
 
 // Every request body is read here, whole and within a limit, before any route sees it.
 // Under @hono/node-server the bytes come straight off Node's IncomingMessage: reaching for
@@ -108,11 +108,6 @@ const readWebRequest = async (request: Request, maxBodyBytes: number): Promise<U
     }
     chunks.push(value);
   }
-};
-
-const nodeRequestOf = (env: unknown): IncomingMessage | undefined => {
-  const incoming = (env as Partial<HttpBindings> | undefined)?.incoming;
-  return incoming instanceof IncomingMessage ? incoming : undefined;
 };
 
 /**
