@@ -9,7 +9,9 @@ import { HEALTH_PATH, LIVEZ_PATH, READYZ_PATH, registerHealthRoutes, STATUS_PATH
 import { errorBody, HttpError } from './http-error.js';
 import { KEY_ROUTE, KV_PREFIX, registerKvRoutes } from './kv-routes.js';
 import { PROPOSE_PATH, READ_PATH, registerProposeRoutes } from './propose-routes.js';
-import { bodyReader } from './request-body.js';
+import type { HttpCounters } from './http-counters.js';
+import { newHttpCounters } from './http-counters.js';
+import { bodyReader, ClientGoneError } from './request-body.js';
 import { httpErrorFromServiceError } from './service-error-response.js';
 import { pathOf, requestTarget, routingPath } from './request-target.js';
 
@@ -19,6 +21,8 @@ export const DEFAULT_MAX_BODY_BYTES = 1_572_864;
 export interface AppOptions {
   readonly logger: Logger;
   readonly maxBodyBytes?: number;
+  /** Shared with the HTTP server (`createHttpServer`); fresh ones when not given. */
+  readonly counters?: HttpCounters;
 }
 
 /** Every route and the methods it answers; any other method on it is a 405. */
@@ -51,6 +55,7 @@ const toHttpError = (error: unknown, c: Context): HttpError | undefined => {
 /** The HTTP face of one node: `/v1/kv`, `/propose`, `/read`, status and probes. */
 export const createApp = (service: KvService, options: AppOptions): Hono => {
   const { logger } = options;
+  const counters = options.counters ?? newHttpCounters();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const app = new Hono({ getPath: routingPath });
 
@@ -59,7 +64,7 @@ export const createApp = (service: KvService, options: AppOptions): Hono => {
 
   registerKvRoutes(app, service);
   registerProposeRoutes(app, service);
-  registerHealthRoutes(app, service);
+  registerHealthRoutes(app, service, counters);
 
   for (const [path, methods] of ALLOWED_METHODS) {
     app.all(path, (c) => {
@@ -72,6 +77,12 @@ export const createApp = (service: KvService, options: AppOptions): Hono => {
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${pathOf(requestTarget(c))}`), 404));
 
   app.onError((error, c) => {
+    if (error instanceof ClientGoneError) {
+      // Clients hang up; nobody is left to read an answer, and nothing failed here.
+      counters.clientsGone += 1;
+      logger.debug({ method: c.req.method, target: requestTarget(c) }, error.message);
+      return jsonResponse(errorBody('client_gone', error.message), 400);
+    }
     const httpError = toHttpError(error, c);
     if (httpError !== undefined) {
       return jsonResponse(errorBody(httpError.code, httpError.message, httpError.details), httpError.status, httpError.headers);

@@ -34,7 +34,7 @@ describe('keys in the request target', () => {
     ['http://127.0.0.1/v1/kv/absolute/../form', 'absolute/../form'],
   ])('PUT %s stores the key %s', async (target, key) => {
     const testApp = createTestApp();
-    server = await listen(testApp.app);
+    server = await listen(testApp);
     const response = await rawExchange(server.port, put(target));
     expect(response.status).toBe(200);
     expect(testApp.service.size).toBe(1);
@@ -45,7 +45,7 @@ describe('keys in the request target', () => {
     const testApp = createTestApp();
     testApp.service.seed('dots/b', 'the other key');
     testApp.service.seed('dots/a/../b', 'this key');
-    server = await listen(testApp.app);
+    server = await listen(testApp);
     const response = await rawExchange(server.port, 'GET /v1/kv/dots/a/../b HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
     expect(response.status).toBe(200);
     expect(response.body).toBe('this key');

@@ -20,6 +20,14 @@ declare module 'hono' {
   }
 }
 
+/** The client closed its connection before its request body ended: expected, not a failure. */
+export class ClientGoneError extends Error {
+  override readonly name = 'ClientGoneError';
+  constructor(cause?: Error) {
+    super('the client closed the connection before the request body ended', cause === undefined ? {} : { cause });
+  }
+}
+
 const payloadTooLarge = (maxBodyBytes: number): HttpError =>
   // `Connection: close` spares draining the rest of a body nobody will read.
   new HttpError(413, 'payload_too_large', `the request body exceeds ${maxBodyBytes} bytes`, {}, { Connection: 'close' });
@@ -69,11 +77,12 @@ const readIncoming = (incoming: IncomingMessage, maxBodyBytes: number): Promise<
       stopListening();
       resolveBody(joinChunks(chunks, receivedBytes));
     };
-    const onError = (error: Error): void => {
+    // Node fails the body of a closed connection with "aborted" (ECONNRESET): the client left.
+    const onError = (error?: Error): void => {
       stopListening();
-      rejectBody(error);
+      rejectBody(new ClientGoneError(error));
     };
-    const onClose = (): void => onError(new Error('the client closed the connection before the request body ended'));
+    const onClose = (): void => onError();
     const stopListening = (): void => {
       incoming.off('data', onData);
       incoming.off('end', onEnd);
