@@ -73,6 +73,14 @@ describe('status and probes', () => {
           learners: [],
         },
       ],
+      http: {
+        connections_refused: 0,
+        connections_shed: 0,
+        malformed_requests: 0,
+        clients_gone: 0,
+        unread_response_bytes: 0,
+        peak_unread_response_bytes: 0,
+      },
     });
   });
 

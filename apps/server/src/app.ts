@@ -9,9 +9,11 @@ import { HEALTH_PATH, LIVEZ_PATH, READYZ_PATH, registerHealthRoutes, STATUS_PATH
 import { errorBody, HttpError } from './http-error.js';
 import { KEY_ROUTE, KV_PREFIX, registerKvRoutes } from './kv-routes.js';
 import { PROPOSE_PATH, READ_PATH, registerProposeRoutes } from './propose-routes.js';
-import { bodyReader } from './request-body.js';
+import type { HttpCounters } from './http-counters.js';
+import { newHttpCounters } from './http-counters.js';
+import { bodyReader, ClientGoneError } from './request-body.js';
 import { httpErrorFromServiceError } from './service-error-response.js';
-import { pathAndQuery } from './request-target.js';
+import { pathOf, requestTarget, routingPath } from './request-target.js';
 
 /** A value (1 MiB) plus room for base64 and JSON around it in `/propose`. */
 export const DEFAULT_MAX_BODY_BYTES = 1_572_864;
@@ -19,6 +21,8 @@ export const DEFAULT_MAX_BODY_BYTES = 1_572_864;
 export interface AppOptions {
   readonly logger: Logger;
   readonly maxBodyBytes?: number;
+  /** Shared with the HTTP server (`createHttpServer`); fresh ones when not given. */
+  readonly counters?: HttpCounters;
 }
 
 /** Every route and the methods it answers; any other method on it is a 405. */
@@ -38,7 +42,9 @@ const isReadMethod = (method: string): boolean => method === 'GET' || method ===
 const toHttpError = (error: unknown, c: Context): HttpError | undefined => {
   if (error instanceof HttpError) return error;
   if (error instanceof ServiceError) {
-    return httpErrorFromServiceError(error, { pathAndQuery: pathAndQuery(c.req.url), isWrite: !isReadMethod(c.req.method) });
+    // A raw `#` is a byte of the key here, but would start a fragment in a Location header.
+    const pathAndQuery = requestTarget(c).replaceAll('#', '%23');
+    return httpErrorFromServiceError(error, { pathAndQuery, isWrite: !isReadMethod(c.req.method) });
   }
   if (error instanceof KvInputError) {
     return new HttpError(error.code === 'value_too_large' ? 413 : 400, error.code, error.message);
@@ -49,15 +55,16 @@ const toHttpError = (error: unknown, c: Context): HttpError | undefined => {
 /** The HTTP face of one node: `/v1/kv`, `/propose`, `/read`, status and probes. */
 export const createApp = (service: KvService, options: AppOptions): Hono => {
   const { logger } = options;
+  const counters = options.counters ?? newHttpCounters();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const app = new Hono();
+  const app = new Hono({ getPath: routingPath });
 
   // Every body is read, within the limit, before a route (or a 405, or a 404) answers.
   app.use('*', bodyReader(maxBodyBytes));
 
   registerKvRoutes(app, service);
   registerProposeRoutes(app, service);
-  registerHealthRoutes(app, service);
+  registerHealthRoutes(app, service, counters);
 
   for (const [path, methods] of ALLOWED_METHODS) {
     app.all(path, (c) => {
@@ -67,14 +74,20 @@ export const createApp = (service: KvService, options: AppOptions): Hono => {
     });
   }
 
-  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${pathOf(requestTarget(c))}`), 404));
 
   app.onError((error, c) => {
+    if (error instanceof ClientGoneError) {
+      // Clients hang up; nobody is left to read an answer, and nothing failed here.
+      counters.clientsGone += 1;
+      logger.debug({ method: c.req.method, target: requestTarget(c) }, error.message);
+      return jsonResponse(errorBody('client_gone', error.message), 400);
+    }
     const httpError = toHttpError(error, c);
     if (httpError !== undefined) {
       return jsonResponse(errorBody(httpError.code, httpError.message, httpError.details), httpError.status, httpError.headers);
     }
-    logger.error({ err: error, method: c.req.method, url: c.req.url }, 'request failed with an unexpected error');
+    logger.error({ err: error, method: c.req.method, target: requestTarget(c) }, 'request failed with an unexpected error');
     return c.json(errorBody('internal', 'internal error; the server logged the details'), 500);
   });
 

@@ -18,7 +18,7 @@ afterEach(async () => {
 describe('the request body limit over HTTP', () => {
   it('answers 413 to a chunked body as soon as it passes the limit, before the body ends', async () => {
     const testApp = createTestApp();
-    server = await listen(testApp.app);
+    server = await listen(testApp);
     const { client, response } = openRequest(server.port, 'PUT', '/v1/kv/big', { 'Transfer-Encoding': 'chunked' });
     const chunk = Buffer.alloc(CHUNK_BYTES, 1);
     // 1.5 MiB + one chunk, and the request is never ended: a server that buffered the whole
@@ -34,7 +34,7 @@ describe('the request body limit over HTTP', () => {
 
   it('answers 413 from the Content-Length alone, before any of the body is sent', async () => {
     const testApp = createTestApp();
-    server = await listen(testApp.app);
+    server = await listen(testApp);
     const { client, response } = openRequest(server.port, 'PUT', '/v1/kv/big', { 'Content-Length': 100 * 1024 * 1024 });
     client.flushHeaders();
     const answer = await response;
@@ -46,7 +46,7 @@ describe('the request body limit over HTTP', () => {
 
   it('takes a chunked body of a full MiB', async () => {
     const testApp = createTestApp();
-    server = await listen(testApp.app);
+    server = await listen(testApp);
     const { client, response } = openRequest(server.port, 'PUT', '/v1/kv/full', { 'Transfer-Encoding': 'chunked' });
     for (let sent = 0; sent < 1_048_576; sent += CHUNK_BYTES) client.write(Buffer.alloc(CHUNK_BYTES, 2));
     client.end();

@@ -16,10 +16,14 @@ export const bytesToJsonField = (name: string, bytes: Uint8Array): Record<string
   }
 };
 
+/** A field the client sent; never one every object inherits. */
+export const ownField = (object: Readonly<Record<string, unknown>>, name: string): unknown =>
+  Object.hasOwn(object, name) ? object[name] : undefined;
+
 /** Reads `name` or `name_base64` from a parsed JSON object; undefined when neither is there. */
 export const bytesFromJsonField = (object: Readonly<Record<string, unknown>>, name: string): Uint8Array | undefined => {
-  const text = object[name];
-  const base64 = object[`${name}_base64`];
+  const text = ownField(object, name);
+  const base64 = ownField(object, `${name}_base64`);
   if (text !== undefined && base64 !== undefined) {
     throw badRequest('bad_json', `give either "${name}" or "${name}_base64", not both`);
   }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseCommandLine, USAGE } from './config.js';
+import { DEFAULT_CONNECTION_LIMITS } from './connection-guard.js';
 import type { ServerConfig } from './config.js';
 
 const run = (argv: readonly string[], env: Record<string, string> = {}): ServerConfig => {
@@ -115,6 +116,18 @@ describe('parseCommandLine', () => {
     expect(config.node.advertiseClientUrl).toBe('http://127.0.0.1:7003');
     // The peer listener defaults to this node's own entry in the peer list.
     expect(config.node.peerListen).toEqual({ host: '127.0.0.1', port: 7103 });
+  });
+
+  it('reads the client connection limits from flags and FLOTILLA_MAX_CONNECTIONS', () => {
+    expect(run([]).connectionLimits).toEqual(DEFAULT_CONNECTION_LIMITS);
+    const config = run(['--max-unread-response-bytes=1048576', '--max-connection-unread-bytes', '65536'], { FLOTILLA_MAX_CONNECTIONS: '50' });
+    expect(config.connectionLimits).toEqual({
+      ...DEFAULT_CONNECTION_LIMITS,
+      maxConnections: 50,
+      maxConnectionUnreadBytes: 65_536,
+      maxUnreadBytes: 1_048_576,
+    });
+    expect(() => run(['--max-connections=0'])).toThrow(/--max-connections must be an integer from 1/);
   });
 
   it('treats an empty variable as unset and warns about unknown FLOTILLA_ variables', () => {

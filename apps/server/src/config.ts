@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import type { NodeConfig, PeerAddress } from '@flotilla/multiraft';
 import { nodeId } from '@flotilla/raft';
 import type { NodeId } from '@flotilla/raft';
+import { DEFAULT_CONNECTION_LIMITS } from './connection-guard.js';
+import type { ConnectionLimits } from './connection-guard.js';
 
 // Flags with environment fallbacks, as etcd has them: `--peer-listen` ⇐ FLOTILLA_PEER_LISTEN.
 // A flag beats its variable, which beats the default. Anything malformed is a ConfigError,
@@ -14,6 +16,7 @@ export interface ServerConfig {
   readonly node: NodeConfig;
   /** Where the HTTP server listens for clients. */
   readonly clientListen: PeerAddress;
+  readonly connectionLimits: ConnectionLimits;
   readonly logLevel: LogLevel;
   /** Things the operator must hear about, logged once a logger exists. */
   readonly warnings: readonly string[];
@@ -52,6 +55,17 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'max-pending-bytes', help: 'bytes of queued requests before it answers overloaded', fallback: String(64 * 1024 * 1024) },
   { name: 'request-timeout-ms', help: 'how long a request may wait for its commit or read', fallback: '5000' },
   { name: 'balance-interval-ms', help: 'how often leaderships drift back to their preferred nodes', fallback: '5000' },
+  { name: 'max-connections', help: 'open client connections; more are closed as they arrive', fallback: String(DEFAULT_CONNECTION_LIMITS.maxConnections) },
+  {
+    name: 'max-connection-unread-bytes',
+    help: 'response bytes one client may leave unread with requests still waiting, before its connection is closed',
+    fallback: String(DEFAULT_CONNECTION_LIMITS.maxConnectionUnreadBytes),
+  },
+  {
+    name: 'max-unread-response-bytes',
+    help: 'response bytes the node holds unread for all clients; past it the connection holding most is closed',
+    fallback: String(DEFAULT_CONNECTION_LIMITS.maxUnreadBytes),
+  },
   { name: 'log-level', help: LOG_LEVELS.join('|'), fallback: 'info' },
 ];
 
@@ -254,5 +268,14 @@ export const parseCommandLine = (
     requestTimeoutMs: integer('request-timeout-ms', 1, 600_000),
     balanceIntervalMs: integer('balance-interval-ms', 100, 86_400_000),
   };
-  return { kind: 'run', config: { node, clientListen, logLevel: parseLogLevel(required('log-level')), warnings } };
+  const connectionLimits: ConnectionLimits = {
+    ...DEFAULT_CONNECTION_LIMITS,
+    maxConnections: integer('max-connections', 1, 1_000_000),
+    maxConnectionUnreadBytes: integer('max-connection-unread-bytes', 1, 2 ** 36),
+    maxUnreadBytes: integer('max-unread-response-bytes', 1, 2 ** 40),
+  };
+  return {
+    kind: 'run',
+    config: { node, clientListen, connectionLimits, logLevel: parseLogLevel(required('log-level')), warnings },
+  };
 };

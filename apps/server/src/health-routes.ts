@@ -1,6 +1,8 @@
 import type { Hono } from 'hono';
 import type { KvService } from '@flotilla/multiraft';
 import { jsonResponse } from './direct-response.js';
+import type { HttpCounters } from './http-counters.js';
+import { httpCountersJson } from './http-counters.js';
 import { errorBody } from './http-error.js';
 import { statusJson } from './status-json.js';
 
@@ -11,8 +13,8 @@ export const READYZ_PATH = '/readyz';
 
 const NOT_READY_RETRY_AFTER_SECONDS = '1';
 
-export const registerHealthRoutes = (app: Hono, service: KvService): void => {
-  app.get(STATUS_PATH, (c) => c.json(statusJson(service.status())));
+export const registerHealthRoutes = (app: Hono, service: KvService, counters: HttpCounters): void => {
+  app.get(STATUS_PATH, (c) => c.json({ ...statusJson(service.status()), http: httpCountersJson(counters) }));
 
   // etcd's shape, so existing probes and dashboards read it unchanged.
   app.get(HEALTH_PATH, (c) =>

@@ -1,4 +1,10 @@
 export { createApp, DEFAULT_MAX_BODY_BYTES } from './app.js';
+export { createHttpServer } from './http-server.js';
+export { DEFAULT_CONNECTION_LIMITS } from './connection-guard.js';
+export type { HttpServerOptions } from './http-server.js';
+export { newHttpCounters } from './http-counters.js';
+export type { HttpCounters } from './http-counters.js';
+export type { ConnectionLimits } from './connection-guard.js';
 export type { AppOptions } from './app.js';
 export { parseCommandLine, ConfigError, USAGE } from './config.js';
 export type { CommandLine, ServerConfig } from './config.js';

@@ -8,7 +8,7 @@ import { percentDecode } from './percent-decode.js';
 import { QueryString } from './query-string.js';
 import { consistencyParam, ifRevisionParam, integerParam } from './query-values.js';
 import { requestBody } from './request-body.js';
-import { encodedPath } from './request-target.js';
+import { pathOf, requestTarget } from './request-target.js';
 
 export const KV_PREFIX = '/v1/kv';
 const KEY_PATH_PREFIX = `${KV_PREFIX}/`;
@@ -18,9 +18,12 @@ export const KEY_ROUTE = `${KEY_PATH_PREFIX}:key{.*}`;
 const DEFAULT_SCAN_LIMIT = 100;
 export const MAX_SCAN_LIMIT = 10_000;
 
-/** The key is the whole rest of the path, so it may hold `/`; `%2F` and `/` are the same byte. */
-const keyFromUrl = (url: string): Uint8Array => {
-  const path = encodedPath(url);
+/**
+ * The key is the rest of the path as sent, percent-decoded once and nothing else: it may hold
+ * `/`, `..` or `#`; `%2F` and `/` are the same byte.
+ */
+const keyFromTarget = (target: string): Uint8Array => {
+  const path = pathOf(target);
   if (!path.startsWith(KEY_PATH_PREFIX)) throw new Error(`kv route got a path outside ${KEY_PATH_PREFIX}: ${path}`);
   const key = percentDecode(path.slice(KEY_PATH_PREFIX.length), false);
   validateKey(key);
@@ -48,7 +51,7 @@ const withIfRevision = <C extends KvCommand>(command: C, ifRevision: number | un
 
 export const registerKvRoutes = (app: Hono, service: KvService): void => {
   app.get(KV_PREFIX, async (c) => {
-    const query = QueryString.parse(c.req.url, ['prefix', 'limit', 'consistency', 'max_staleness_ms']);
+    const query = QueryString.parse(requestTarget(c), ['prefix', 'limit', 'consistency', 'max_staleness_ms']);
     const prefix = query.bytes('prefix') ?? new Uint8Array(0);
     if (prefix.byteLength > MAX_KEY_BYTES) {
       throw new HttpError(400, 'prefix_too_large', `prefix is ${prefix.byteLength} bytes, keys are at most ${MAX_KEY_BYTES}`);
@@ -59,8 +62,8 @@ export const registerKvRoutes = (app: Hono, service: KvService): void => {
   });
 
   app.put(KEY_ROUTE, async (c) => {
-    const key = keyFromUrl(c.req.url);
-    const ifRevision = ifRevisionParam(QueryString.parse(c.req.url, ['if_revision']));
+    const key = keyFromTarget(requestTarget(c));
+    const ifRevision = ifRevisionParam(QueryString.parse(requestTarget(c), ['if_revision']));
     const value = requestBody(c);
     validateValue(value);
     const committed = await service.execute(withIfRevision({ op: 'put', key, value }, ifRevision));
@@ -75,8 +78,8 @@ export const registerKvRoutes = (app: Hono, service: KvService): void => {
   });
 
   app.delete(KEY_ROUTE, async (c) => {
-    const key = keyFromUrl(c.req.url);
-    const ifRevision = ifRevisionParam(QueryString.parse(c.req.url, ['if_revision']));
+    const key = keyFromTarget(requestTarget(c));
+    const ifRevision = ifRevisionParam(QueryString.parse(requestTarget(c), ['if_revision']));
     const committed = await service.execute(withIfRevision({ op: 'delete', key }, ifRevision));
     const result = requireSuccess(committed.result, ifRevision);
     if (result.op !== 'delete') throw new Error(`a delete was answered with a ${result.op} result`);
@@ -84,8 +87,8 @@ export const registerKvRoutes = (app: Hono, service: KvService): void => {
   });
 
   app.get(KEY_ROUTE, async (c) => {
-    const key = keyFromUrl(c.req.url);
-    const consistency = consistencyParam(QueryString.parse(c.req.url, ['consistency', 'max_staleness_ms']));
+    const key = keyFromTarget(requestTarget(c));
+    const consistency = consistencyParam(QueryString.parse(requestTarget(c), ['consistency', 'max_staleness_ms']));
     const found = await service.get(key, consistency);
     // Answered, not thrown: a miss is an ordinary read, and an Error's stack capture would cost
     // more than the rest of the request.

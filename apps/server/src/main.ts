@@ -1,7 +1,8 @@
-import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { startNode } from '@flotilla/multiraft';
 import { createApp } from './app.js';
+import { newHttpCounters } from './http-counters.js';
+import { createHttpServer } from './http-server.js';
 import { ConfigError, parseCommandLine, USAGE } from './config.js';
 import type { CommandLine } from './config.js';
 
@@ -31,8 +32,10 @@ const main = async (): Promise<void> => {
   for (const warning of config.warnings) logger.warn(warning);
 
   const node = await startNode(config.node, logger);
-  const app = createApp(node.service, { logger });
-  const server = serve({ fetch: app.fetch, hostname: config.clientListen.host, port: config.clientListen.port }, () => {
+  const counters = newHttpCounters();
+  const app = createApp(node.service, { logger, counters });
+  const server = createHttpServer(app, { logger, counters, limits: config.connectionLimits });
+  server.listen(config.clientListen.port, config.clientListen.host, () => {
     logger.info(
       {
         clientUrl: config.node.advertiseClientUrl,
@@ -67,7 +70,7 @@ const main = async (): Promise<void> => {
     const httpClosed = new Promise<void>((resolveClosed, rejectClosed) =>
       server.close((error) => (error === undefined ? resolveClosed() : rejectClosed(error))),
     );
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    server.closeIdleConnections();
     httpClosed
       .then(() => node.close())
       .then(() => {

@@ -1,6 +1,6 @@
 import type { KvCommand } from '@flotilla/multiraft';
 import { validateKey, validateValue } from '@flotilla/kv';
-import { bytesFromJsonField } from './bytes-json.js';
+import { bytesFromJsonField, ownField } from './bytes-json.js';
 import { badRequest } from './http-error.js';
 
 type JsonObject = Readonly<Record<string, unknown>>;
@@ -8,10 +8,12 @@ type JsonObject = Readonly<Record<string, unknown>>;
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const FIELDS_BY_OP: Readonly<Record<string, readonly string[]>> = {
-  put: ['op', 'key', 'key_base64', 'value', 'value_base64', 'if_revision'],
-  delete: ['op', 'key', 'key_base64', 'if_revision'],
-};
+// A Map, not an object literal: `op` is the client's text, and `toString` or `__proto__` must
+// find nothing rather than what every object inherits.
+const FIELDS_BY_OP: ReadonlyMap<string, readonly string[]> = new Map([
+  ['put', ['op', 'key', 'key_base64', 'value', 'value_base64', 'if_revision']],
+  ['delete', ['op', 'key', 'key_base64', 'if_revision']],
+]);
 
 const rejectUnknownFields = (object: JsonObject, allowed: readonly string[], where: string): void => {
   for (const field of Object.keys(object)) {
@@ -20,7 +22,7 @@ const rejectUnknownFields = (object: JsonObject, allowed: readonly string[], whe
 };
 
 const ifRevisionField = (command: JsonObject): number | undefined => {
-  const ifRevision = command['if_revision'];
+  const ifRevision = ownField(command, 'if_revision');
   if (ifRevision === undefined) return undefined;
   if (typeof ifRevision !== 'number' || !Number.isSafeInteger(ifRevision) || ifRevision < 0) {
     throw badRequest('bad_json', '"if_revision" must be an integer ≥ 0');
@@ -43,10 +45,10 @@ export const parseProposeBody = (bodyText: string): KvCommand => {
   }
   if (!isObject(body)) throw badRequest('bad_json', 'the body must be a JSON object { "command": { ... } }');
   rejectUnknownFields(body, ['command'], 'the body');
-  const command = body['command'];
+  const command = ownField(body, 'command');
   if (!isObject(command)) throw badRequest('bad_json', '"command" must be an object');
-  const op = command['op'];
-  const fields = typeof op === 'string' ? FIELDS_BY_OP[op] : undefined;
+  const op = ownField(command, 'op');
+  const fields = typeof op === 'string' ? FIELDS_BY_OP.get(op) : undefined;
   if (fields === undefined) throw badRequest('bad_json', '"command.op" must be "put" or "delete"');
   rejectUnknownFields(command, fields, 'the command');
 

@@ -88,6 +88,13 @@ describe('POST /propose', () => {
     ['an array', '[]'],
     ['no command', {}],
     ['an unknown op', { command: { op: 'increment', key: 'a' } }],
+    // Names every JavaScript object inherits: an op lookup must see own names only.
+    ['op toString', { command: { op: 'toString', key: 'a' } }],
+    ['op __proto__', { command: { op: '__proto__', key: 'a' } }],
+    ['op constructor', { command: { op: 'constructor', key: 'a' } }],
+    ['op hasOwnProperty', { command: { op: 'hasOwnProperty', key: 'a' } }],
+    ['a __proto__ command field', '{"command":{"op":"put","key":"a","value":"v","__proto__":{"x":1}}}'],
+    ['a __proto__ body field', '{"__proto__":{"command":{"op":"put","key":"a","value":"v"}}}'],
     ['a missing key', { command: { op: 'put', value: 'v' } }],
     ['a missing value', { command: { op: 'put', key: 'a' } }],
     ['a numeric value', { command: { op: 'put', key: 'a', value: 5 } }],

@@ -10,12 +10,12 @@ const utf8Text = new TextDecoder('utf-8', { fatal: true });
 export class QueryString {
   private constructor(private readonly values: ReadonlyMap<string, Uint8Array>) {}
 
-  static parse(url: string, allowed: readonly string[]): QueryString {
-    const questionMark = url.indexOf('?');
+  /** `target` is the request target as sent: a request carries no fragment, so `#` is a byte like any. */
+  static parse(target: string, allowed: readonly string[]): QueryString {
+    const questionMark = target.indexOf('?');
     const values = new Map<string, Uint8Array>();
     if (questionMark < 0) return new QueryString(values);
-    const hash = url.indexOf('#', questionMark);
-    const search = url.slice(questionMark + 1, hash < 0 ? undefined : hash);
+    const search = target.slice(questionMark + 1);
     for (const pair of search.split('&')) {
       if (pair === '') continue;
       const equals = pair.indexOf('=');

@@ -1,7 +1,7 @@
-import { IncomingMessage } from 'node:http';
-import type { HttpBindings } from '@hono/node-server';
+import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HttpError } from './http-error.js';
+import { nodeRequestOf } from './request-target.js';
 
 // Every request body is read here, whole and within a limit, before any route sees it.
 // Under @hono/node-server the bytes come straight off Node's IncomingMessage: reaching for
@@ -17,6 +17,14 @@ declare module 'hono' {
   interface ContextVariableMap {
     /** Set by `bodyReader`; read it through `requestBody`. */
     requestBody: Uint8Array;
+  }
+}
+
+/** The client closed its connection before its request body ended: expected, not a failure. */
+export class ClientGoneError extends Error {
+  override readonly name = 'ClientGoneError';
+  constructor(cause?: Error) {
+    super('the client closed the connection before the request body ended', cause === undefined ? {} : { cause });
   }
 }
 
@@ -69,11 +77,12 @@ const readIncoming = (incoming: IncomingMessage, maxBodyBytes: number): Promise<
       stopListening();
       resolveBody(joinChunks(chunks, receivedBytes));
     };
-    const onError = (error: Error): void => {
+    // Node fails the body of a closed connection with "aborted" (ECONNRESET): the client left.
+    const onError = (error?: Error): void => {
       stopListening();
-      rejectBody(error);
+      rejectBody(new ClientGoneError(error));
     };
-    const onClose = (): void => onError(new Error('the client closed the connection before the request body ended'));
+    const onClose = (): void => onError();
     const stopListening = (): void => {
       incoming.off('data', onData);
       incoming.off('end', onEnd);
@@ -108,11 +117,6 @@ const readWebRequest = async (request: Request, maxBodyBytes: number): Promise<U
     }
     chunks.push(value);
   }
-};
-
-const nodeRequestOf = (env: unknown): IncomingMessage | undefined => {
-  const incoming = (env as Partial<HttpBindings> | undefined)?.incoming;
-  return incoming instanceof IncomingMessage ? incoming : undefined;
 };
 
 /**

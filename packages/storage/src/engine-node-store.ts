@@ -2,6 +2,7 @@
 // multi-batch operations (install, drop) and range deletes see no interleaved writes.
 import type { Entry, GroupId, HardState, NodeId, SnapshotChunk, SnapshotMeta } from '@flotilla/raft';
 import type { BlobStore } from './blob-store.js';
+import { StoreCorruptError } from './errors.js';
 import { compareBytes, successor } from './bytes.js';
 import type { KvEngine, KvOp } from './engine.js';
 import { checkHash, checkHashRange, rangeContains, type HashRange } from './hash-range.js';
@@ -204,6 +205,15 @@ export class EngineNodeStore implements NodeStore {
   }
 
   async loadGroup(group: GroupId): Promise<StoredGroup | undefined> {
+    try {
+      return await this.#loadGroup(group);
+    } catch (error) {
+      if (error instanceof StoreCorruptError) throw new StoreCorruptError(`group ${group}: ${error.message}`, { cause: error });
+      throw error;
+    }
+  }
+
+  async #loadGroup(group: GroupId): Promise<StoredGroup | undefined> {
     const view = this.engine.snapshot();
     try {
       const [hard, apply, conf, snapshot, shard] = await view.getMany([
@@ -219,7 +229,7 @@ export class EngineNodeStore implements NodeStore {
       for await (const [key, value] of view.entries(logRange(group, firstIndex))) {
         const index = logIndexOf(key);
         if (index !== firstIndex + entries.length) {
-          throw new Error(`group ${group}: stored log has a gap before index ${index} (first expected ${firstIndex})`);
+          throw new StoreCorruptError(`stored log has a gap before index ${index} (first expected ${firstIndex})`);
         }
         entries.push(decodeEntry(index, value));
       }
@@ -368,7 +378,7 @@ export class EngineNodeStore implements NodeStore {
   /** Whether the stored log (or the current snapshot) holds the snapshot's last entry. */
   async #logMatches(group: GroupId, meta: SnapshotMeta): Promise<boolean> {
     const [entry, snapshot] = await this.engine.getMany([logKey(group, meta.index), snapshotMetaKey(group)]);
-    if (entry !== undefined) return entryTermOf(entry) === meta.term;
+    if (entry !== undefined) return entryTermOf(meta.index, entry) === meta.term;
     if (snapshot === undefined) return false;
     const current = decodeSnapshotMeta(snapshot);
     return current.index === meta.index && current.term === meta.term;

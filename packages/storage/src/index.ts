@@ -6,7 +6,7 @@ export { SyncGate } from './sync-gate.js';
 export { GroupLog } from './group-log.js';
 export type { CrashPoint, NodeStoreOptions } from './engine-node-store.js';
 export { coversHashSpace, findRange, FULL_HASH_RANGE, HASH_SPACE_END, rangeContains, splitHashSpace, type HashRange } from './hash-range.js';
-export { SnapshotCorruptError } from './errors.js';
+export { SnapshotCorruptError, StoreCorruptError } from './errors.js';
 export {
   SCAN_LIMIT_MAX,
   SNAPSHOT_CHUNK_MAX_BYTES,

@@ -1,8 +1,35 @@
 // The LevelDB KvEngine (classic-level): binary keys and values, explicit snapshots.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { plainBytes } from './bytes.js';
 import type { KvEngine, KvEntry, KvOp, KvReader, KvSnapshot } from './engine.js';
+import { StoreCorruptError } from './errors.js';
 import type { KeyRange } from './keys.js';
+
+// classic-level 3 does not expose LevelDB's paranoid_checks, so a write-ahead log LevelDB
+// cannot replay is dropped at open and only its own LOG file says so ("(ignoring error)
+// 000005.log: dropping 32768 bytes; Corruption: checksum mismatch"). The open reads that file
+// and refuses. LevelDB has by then rewritten the database without the dropped records, so the
+// refusal is made to stick in a marker file: the next open must not look clean.
+const LEVELDB_INFO_LOG = 'LOG';
+const CORRUPT_MARKER = 'FLOTILLA-CORRUPT';
+const DROPPED_LOG_RECORDS = /^.*dropping \d+ bytes;.*$/gm;
+
+const readIfExists = async (path: string): Promise<string | undefined> => {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+};
+
+const refuse = (location: string, problem: string): never => {
+  throw new StoreCorruptError(
+    `the LevelDB at ${location} is corrupt: ${problem}. The node must not start on it: wipe its data directory and re-join it as a new replica`,
+  );
+};
 
 type Db = ClassicLevel<Uint8Array, Uint8Array>;
 type DbSnapshot = ReturnType<Db['snapshot']>;
@@ -59,8 +86,18 @@ class LevelReader implements KvReader {
 
 export class LevelEngine extends LevelReader implements KvEngine {
   static async open(location: string): Promise<LevelEngine> {
+    const marker = join(location, CORRUPT_MARKER);
+    const earlier = await readIfExists(marker);
+    if (earlier !== undefined) refuse(location, `an earlier open found: ${earlier.trim()}`);
     const db: Db = new ClassicLevel<Uint8Array, Uint8Array>(location, { keyEncoding: 'view', valueEncoding: 'view' });
     await db.open();
+    const dropped = (await readIfExists(join(location, LEVELDB_INFO_LOG)))?.match(DROPPED_LOG_RECORDS);
+    if (dropped !== undefined && dropped !== null) {
+      await db.close();
+      const problem = `LevelDB dropped records of its write-ahead log while opening (its ${LEVELDB_INFO_LOG} file): ${dropped.map((line) => line.trim()).join(' | ')}`;
+      await writeFile(marker, `${problem}\n`);
+      refuse(location, problem);
+    }
     return new LevelEngine(db);
   }
 

@@ -1,8 +1,10 @@
 import { request } from 'node:http';
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import type { Hono } from 'hono';
+import { DEFAULT_CONNECTION_LIMITS } from '../connection-guard.js';
+import { createHttpServer } from '../http-server.js';
+import type { ConnectionLimits } from '../connection-guard.js';
+import type { TestApp } from './test-app.js';
 
 /** An app served by a real @hono/node-server, so requests reach it as Node IncomingMessages. */
 export interface LiveServer {
@@ -11,13 +13,19 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-export const listen = async (app: Hono): Promise<LiveServer> =>
+/** The test app behind the server main runs, with the default connection limits unless told. */
+export const listen = async (testApp: TestApp, limits: Partial<ConnectionLimits> = {}): Promise<LiveServer> =>
   new Promise((resolveListening) => {
-    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) =>
+    const server = createHttpServer(testApp.app, {
+      logger: testApp.logger,
+      counters: testApp.counters,
+      limits: { ...DEFAULT_CONNECTION_LIMITS, ...limits },
+    });
+    server.listen(0, '127.0.0.1', () =>
       resolveListening({
-        port: info.port,
+        port: (server.address() as AddressInfo).port,
         close: async () => {
-          if ('closeAllConnections' in server) server.closeAllConnections();
+          server.closeAllConnections();
           await new Promise<void>((resolveClosed) => server.close(() => resolveClosed()));
         },
       }),

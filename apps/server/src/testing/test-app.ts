@@ -2,12 +2,17 @@ import { expect } from 'vitest';
 import { Writable } from 'node:stream';
 import type { Hono } from 'hono';
 import { pino } from 'pino';
+import type { Logger } from 'pino';
 import { createApp } from '../app.js';
+import { newHttpCounters } from '../http-counters.js';
+import type { HttpCounters } from '../http-counters.js';
 import { FakeKvService } from './fake-kv-service.js';
 
 export interface TestApp {
   readonly app: Hono;
   readonly service: FakeKvService;
+  readonly counters: HttpCounters;
+  readonly logger: Logger;
   /** Every line the app logged, as parsed JSON. */
   readonly logLines: Record<string, unknown>[];
 }
@@ -22,8 +27,10 @@ export const createTestApp = (options: { readonly maxBodyBytes?: number } = {}):
       done();
     },
   });
-  const app = createApp(service, { logger: pino({ level: 'info' }, sink), ...options });
-  return { app, service, logLines };
+  const counters = newHttpCounters();
+  const logger = pino({ level: 'debug' }, sink);
+  const app = createApp(service, { logger, counters, ...options });
+  return { app, service, counters, logger, logLines };
 };
 
 export interface ErrorJson {
