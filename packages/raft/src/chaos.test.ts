@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestCluster, bytes, seededRandom } from './test-cluster.js';
+import { TestCluster, bytes, seededRandom } from './testing/test-cluster.js';
 import type { Message } from './types.js';
 
 // Seeded message chaos (loss, duplication, reordering, partitions, restarts) on a small group,

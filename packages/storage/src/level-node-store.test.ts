@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Entry, GroupId, NodeId } from '@flotilla/raft';
-import { describeNodeStoreConformance } from './conformance.js';
+import { describeNodeStoreConformance } from './testing/conformance.js';
 import { LevelNodeStore } from './level-node-store.js';
 
 async function tempDir(): Promise<string> {

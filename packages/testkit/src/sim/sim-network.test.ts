@@ -2,7 +2,7 @@ import { groupId, MessageType, nodeId } from '@flotilla/raft';
 import type { Message, NodeId } from '@flotilla/raft';
 import { CallTimeoutError, FrameTooLargeError, MemoryTransport, PeerUnreachableError } from '@flotilla/transport';
 import type { OutgoingFrame } from '@flotilla/transport';
-import { describeTransportConformance } from '@flotilla/transport/conformance';
+import { describeTransportConformance } from '@flotilla/transport/testing';
 import { describe, expect, it } from 'vitest';
 import { Xoshiro128 } from '../random/xoshiro128.js';
 import { RELIABLE_NETWORK, SimNetwork } from './sim-network.js';
