@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestCluster, bytes } from './test-cluster.js';
+import { TestCluster, bytes } from './testing/test-cluster.js';
 import { Xoshiro128 } from './xoshiro128.js';
 import type { Message } from './types.js';
 

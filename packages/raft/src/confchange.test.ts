@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyConfChange, checkConfInvariants, confMembers, enterJoint, isJoint, leaveJoint } from './confchange.js';
 import { ConfChangeError } from './errors.js';
-import { conf } from './test-cluster.js';
+import { conf } from './testing/test-cluster.js';
 import type { ConfChangeSingle, ConfState } from './types.js';
 import { ConfChangeKind, nodeId } from './types.js';
 

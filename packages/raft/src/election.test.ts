@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryLogStorage } from './memory-storage.js';
-import { TEST_GROUP, TestCluster, conf } from './test-cluster.js';
+import { TEST_GROUP, TestCluster, conf } from './testing/test-cluster.js';
 import type { Entry } from './types.js';
 import { EntryType, MessageType, Role, nodeId } from './types.js';
 

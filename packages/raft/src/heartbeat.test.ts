@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TEST_GROUP, TestCluster, bytes, text } from './test-cluster.js';
+import { TEST_GROUP, TestCluster, bytes, text } from './testing/test-cluster.js';
 import type { Message } from './types.js';
 import { EntryType, MessageType, nodeId } from './types.js';
 

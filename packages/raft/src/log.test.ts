@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CompactedError, RaftInvariantError, UnavailableError } from './errors.js';
 import { RaftLog } from './log.js';
 import { MemoryLogStorage } from './memory-storage.js';
-import { conf } from './test-cluster.js';
+import { conf } from './testing/test-cluster.js';
 import type { Entry } from './types.js';
 import { EntryType } from './types.js';
 

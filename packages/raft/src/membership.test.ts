@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfChangeError } from './errors.js';
 import { BOOTSTRAP_INDEX, MemoryLogStorage } from './memory-storage.js';
-import { TestCluster, conf } from './test-cluster.js';
+import { TestCluster, conf } from './testing/test-cluster.js';
 import type { ConfChange, ConfChangeSingle } from './types.js';
 import { ConfChangeKind, MessageType, Role, nodeId } from './types.js';
 

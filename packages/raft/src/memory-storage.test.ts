@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompactedError, InvalidRequestError, UnavailableError } from './errors.js';
 import { BOOTSTRAP_INDEX, BOOTSTRAP_TERM, MemoryLogStorage } from './memory-storage.js';
-import { conf } from './test-cluster.js';
+import { conf } from './testing/test-cluster.js';
 import type { Entry } from './types.js';
 import { EntryType, nodeId } from './types.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RaftInvariantError } from './errors.js';
 import { Inflights } from './inflights.js';
 import { Progress, ProgressState } from './progress.js';
-import { conf } from './test-cluster.js';
+import { conf } from './testing/test-cluster.js';
 
 const meta = { index: 20, term: 3, conf: conf([1, 2, 3]) };
 

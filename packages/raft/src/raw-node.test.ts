@@ -4,7 +4,7 @@ import { MemoryLogStorage } from './memory-storage.js';
 import { ProgressState } from './progress.js';
 import { RawNode } from './raw-node.js';
 import type { BasicStatus } from './status.js';
-import { TEST_GROUP, TestCluster, bytes, conf, text } from './test-cluster.js';
+import { TEST_GROUP, TestCluster, bytes, conf, text } from './testing/test-cluster.js';
 import { Xoshiro128 } from './xoshiro128.js';
 import { MessageType, NO_NODE, Role, groupId, nodeId } from './types.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError, ReadIndexDroppedError } from './errors.js';
 import { ReadOnly } from './read-only.js';
-import { TestCluster, bytes, text } from './test-cluster.js';
+import { TestCluster, bytes, text } from './testing/test-cluster.js';
 import { MessageType, nodeId } from './types.js';
 
 const contexts = (cluster: TestCluster, id: number): string[] => cluster.get(id).readStates.map((rs) => text(rs.context));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProposalDroppedError } from './errors.js';
 import { MemoryLogStorage } from './memory-storage.js';
-import { TestCluster, bytes, conf } from './test-cluster.js';
+import { TestCluster, bytes, conf } from './testing/test-cluster.js';
 import type { Entry } from './types.js';
 import { EntryType, MessageType, nodeId } from './types.js';
 

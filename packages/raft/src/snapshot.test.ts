@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SnapshotTemporarilyUnavailableError } from './errors.js';
 import { MemoryLogStorage } from './memory-storage.js';
-import { TEST_GROUP, TestCluster, bytes } from './test-cluster.js';
+import { TEST_GROUP, TestCluster, bytes } from './testing/test-cluster.js';
 import type { Message, SnapshotMeta } from './types.js';
 import { MessageType, nodeId } from './types.js';
 

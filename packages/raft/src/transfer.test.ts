@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError, NotLeaderError, ProposalDroppedError } from './errors.js';
-import { TestCluster, bytes, conf } from './test-cluster.js';
+import { TestCluster, bytes, conf } from './testing/test-cluster.js';
 import { MessageType, Role, nodeId } from './types.js';
 
 describe('leader transfer', () => {

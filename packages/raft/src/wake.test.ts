@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestCluster } from './test-cluster.js';
+import { TestCluster } from './testing/test-cluster.js';
 import { MessageType, Role } from './types.js';
 
 describe('RawNode.wake (quiescence)', () => {

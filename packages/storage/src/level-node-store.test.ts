@@ -5,7 +5,7 @@ import { ClassicLevel } from 'classic-level';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EntryType } from '@flotilla/raft';
 import type { Entry, GroupId, NodeId } from '@flotilla/raft';
-import { describeNodeStoreConformance } from './conformance.js';
+import { describeNodeStoreConformance } from './testing/conformance.js';
 import { StoreCorruptError } from './errors.js';
 import { hardStateKey } from './keys.js';
 import { LevelNodeStore } from './level-node-store.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GroupId, HardState, NodeId } from '@flotilla/raft';
-import { describeNodeStoreConformance } from './conformance.js';
+import { describeNodeStoreConformance } from './testing/conformance.js';
 import { FULL_HASH_RANGE } from './hash-range.js';
 import { MemoryEngine } from './memory-engine.js';
 import { MemoryNodeStore, MemoryVolume } from './memory-node-store.js';

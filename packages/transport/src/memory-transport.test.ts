@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MessageType, Xoshiro128, groupId, nodeId } from '@flotilla/raft';
 import type { Message, NodeId } from '@flotilla/raft';
-import { describeTransportConformance } from './conformance.js';
+import { describeTransportConformance } from './testing/conformance.js';
 import { PeerUnreachableError } from './errors.js';
 import { MemoryHub } from './memory-hub.js';
 import { MemoryTransport } from './memory-transport.js';

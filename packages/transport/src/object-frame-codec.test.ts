@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EntryType, MessageType, groupId, nodeId } from '@flotilla/raft';
 import type { Message } from '@flotilla/raft';
-import { sampleMessages } from './conformance.js';
+import { sampleMessages } from './testing/conformance.js';
 import { objectFrameCodec } from './object-frame-codec.js';
 import { DataFrameKind } from './wire-codec.js';
 

@@ -2,7 +2,7 @@ import { connect, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EntryType, MessageType, groupId, nodeId } from '@flotilla/raft';
 import type { Logger, Message, NodeId } from '@flotilla/raft';
-import { describeTransportConformance } from './conformance.js';
+import { describeTransportConformance } from './testing/conformance.js';
 import { TransportClosedError } from './errors.js';
 import { frameHeader } from './framing.js';
 import { DialerHandshake, Lane } from './handshake.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MessageType, groupId, nodeId } from '@flotilla/raft';
 import type { Message } from '@flotilla/raft';
 import { encodeCbor } from './cbor.js';
-import { sampleMessages } from './conformance.js';
+import { sampleMessages } from './testing/conformance.js';
 import { ProtocolError } from './errors.js';
 import { RAFT_FRAME_TAG } from './raft-frame-codec.js';
 import { DataFrameKind, decodeDataFrame, encodeCallError, encodeCallRequest, encodeCallResponse, encodeRaftFrame } from './wire-codec.js';

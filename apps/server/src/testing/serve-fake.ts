@@ -1,12 +1,13 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { createApp } from '../app.js';
+import { createApp } from '@flotilla/server';
 import { FakeKvService } from './fake-kv-service.js';
 
 // The HTTP face alone, over the in-memory fake service: no Raft, no disk, so a CPU profile of
 // this process under load shows what the server itself costs per request.
-//   node --cpu-prof apps/server/dist/testing/serve-fake.js [port]
+//   pnpm build && pnpm --filter @flotilla/server build:tools
+//   node --cpu-prof apps/server/dist-tools/serve-fake.js [port]
 // Prints the port it listens on (127.0.0.1); SIGINT or SIGTERM stops it, which writes the profile.
 
 const portArg = process.argv[2] ?? '0';

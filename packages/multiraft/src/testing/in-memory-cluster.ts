@@ -4,7 +4,7 @@ import { createKeyHasher } from '@flotilla/kv';
 import type { KeyHasher } from '@flotilla/kv';
 import { MemoryNodeStore, MemoryVolume } from '@flotilla/storage';
 import type { NodeStore } from '@flotilla/storage';
-import { logIndexesOn } from '@flotilla/storage/conformance';
+import { logIndexesOn } from '@flotilla/storage/testing';
 import { MemoryHub, MemoryTransport } from '@flotilla/transport';
 import { assembleNode } from '../assemble-node.js';
 import type { NodeConfig, RunningNode } from '../node-config.js';

@@ -2,7 +2,7 @@ import { groupId, MessageType, nodeId, Xoshiro128 } from '@flotilla/raft';
 import type { Message, NodeId } from '@flotilla/raft';
 import { CallTimeoutError, FrameTooLargeError, MemoryTransport, PeerUnreachableError } from '@flotilla/transport';
 import type { OutgoingFrame } from '@flotilla/transport';
-import { describeTransportConformance } from '@flotilla/transport/conformance';
+import { describeTransportConformance } from '@flotilla/transport/testing';
 import { describe, expect, it } from 'vitest';
 import { RELIABLE_NETWORK, SimNetwork } from './sim-network.js';
 import type { NetworkProfile } from './sim-network.js';

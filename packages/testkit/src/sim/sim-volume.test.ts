@@ -1,5 +1,5 @@
 import { MemoryNodeStore, MemoryVolume } from '@flotilla/storage';
-import { describeNodeStoreConformance } from '@flotilla/storage/conformance';
+import { describeNodeStoreConformance } from '@flotilla/storage/testing';
 
 /** Lands the volume's held syncs one turn of the event loop after they are asked for: a disk that lags. */
 function landLater(volume: MemoryVolume): () => void {

@@ -1,10 +1,11 @@
-// Measures synced group-commit batches on this machine: `node dist/measure-sync.js [dir]`.
+// Measures synced group-commit batches on this machine, after `pnpm build`:
+//   pnpm --filter @flotilla/storage build:tools && node packages/storage/dist-tools/measure-sync.js [dir]
 // A benchmark script, never run by tests; the numbers go into reports, not assertions.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Entry, GroupId, NodeId } from '@flotilla/raft';
-import { LevelNodeStore } from './level-node-store.js';
+import { LevelNodeStore } from '@flotilla/storage';
 
 const BATCHES_PER_CASE = 300;
 const WARMUP_BATCHES = 20;

@@ -1,14 +1,14 @@
 // The behaviour every NodeStore must show, run against each implementation by its own test file.
 import { describe, expect, it } from 'vitest';
 import type { ConfState, Entry, GroupId, HardState, NodeId, SnapshotChunk, SnapshotMeta } from '@flotilla/raft';
-import type { CrashPoint, NodeStoreOptions } from './engine-node-store.js';
-import { compareBytes } from './bytes.js';
-import { SnapshotCorruptError } from './errors.js';
-import { FULL_HASH_RANGE, HASH_SPACE_END, type HashRange } from './hash-range.js';
-import { logIndexOf, logRange } from './keys.js';
-import { USER_KEY_MAX_BYTES } from './limits.js';
-import type { MemoryDisk } from './memory-engine.js';
-import type { NodeStore, SnapshotFile, UserRecord } from './node-store.js';
+import type { CrashPoint, NodeStoreOptions } from '../engine-node-store.js';
+import { compareBytes } from '../bytes.js';
+import { SnapshotCorruptError } from '../errors.js';
+import { FULL_HASH_RANGE, HASH_SPACE_END, type HashRange } from '../hash-range.js';
+import { logIndexOf, logRange } from '../keys.js';
+import { USER_KEY_MAX_BYTES } from '../limits.js';
+import type { MemoryDisk } from '../memory-engine.js';
+import type { NodeStore, SnapshotFile, UserRecord } from '../node-store.js';
 
 /** One store's home (a directory, a memory volume) that can be opened again after close. */
 /** The log indexes `group` holds on a memory disk (what is written, synced or not), for tests above the store. */

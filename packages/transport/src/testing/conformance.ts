@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EntryType, MessageType, groupId, nodeId } from '@flotilla/raft';
 import type { Message, NodeId } from '@flotilla/raft';
-import { CallLimitError, CallTimeoutError, PeerUnreachableError, RemoteCallError, TransportClosedError } from './errors.js';
-import type { TransportLimits } from './limits.js';
-import type { Transport } from './transport.js';
+import { CallLimitError, CallTimeoutError, PeerUnreachableError, RemoteCallError, TransportClosedError } from '../errors.js';
+import type { TransportLimits } from '../limits.js';
+import type { Transport } from '../transport.js';
 
 /** Started transports that know each other, plus one peer they all know that never answers. */
 export interface ConformanceNodes {

@@ -1,12 +1,12 @@
 // An in-memory group of RawNodes for interaction tests: it runs each node's Ready loop and
 // delivers messages in order, with drop rules. (The fault-injecting simulator lives in
 // packages/testkit; this only makes scripted scenarios short.)
-import { MemoryLogStorage } from './memory-storage.js';
-import type { RaftConfig } from './config.js';
-import { RawNode } from './raw-node.js';
-import type { ConfState, Entry, Message, NodeId, ReadState } from './types.js';
-import { EntryType, MessageType, groupId, nodeId } from './types.js';
-import { Xoshiro128 } from './xoshiro128.js';
+import { MemoryLogStorage } from '../memory-storage.js';
+import type { RaftConfig } from '../config.js';
+import { RawNode } from '../raw-node.js';
+import type { ConfState, Entry, Message, NodeId, ReadState } from '../types.js';
+import { EntryType, MessageType, groupId, nodeId } from '../types.js';
+import { Xoshiro128 } from '../xoshiro128.js';
 
 export const TEST_GROUP = groupId(7);
 

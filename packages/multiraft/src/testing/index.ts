@@ -1,0 +1,2 @@
+// The testing entry (`@flotilla/multiraft/testing`): TypeScript source for vitest, never built.
+export * from './in-memory-cluster.js';
