@@ -24,6 +24,8 @@ export default defineConfig({
       project('multiraft', 'packages/multiraft'),
       project('server', 'apps/server'),
       project('bench', 'apps/bench'),
+      project('client', 'packages/client'),
+      project('cli', 'apps/cli'),
       project('cluster', 'test', { testTimeout: 300_000, hookTimeout: 120_000, fileParallelism: false }),
     ],
   },
