@@ -157,3 +157,49 @@ describe('membership changes', () => {
     expect(applied).toBeGreaterThan(0);
   });
 });
+
+describe('a joint configuration in a running group', () => {
+  /**
+   * C-old {1,2,3} → C-new {1,4,5}, with 4 and 5 caught-up learners. Once the leader applies the
+   * joint configuration, 2 and 3 are cut off: only C-new's majority {1,4,5} still answers, and it
+   * holds just one voter of C-old.
+   */
+  const enterJointThenCutOldMajority = (): TestCluster => {
+    const cluster = new TestCluster([1, 2, 3, 4, 5], { initial: conf([1, 2, 3], [4, 5]), config: { preVote: false, checkQuorum: false } });
+    cluster.elect(1);
+    cluster.propose(1, 'a');
+    cluster.drop((m) => cluster.node(1).confState().votersOutgoing.length > 0 && [m.from, m.to].some((id) => id === 2 || id === 3));
+    cluster.node(1).proposeConfChange(change(add(4), add(5), remove(2), remove(3)));
+    cluster.stabilize();
+    expect(cluster.node(1).confState().votersOutgoing).toEqual([1, 2, 3].map(nodeId));
+    return cluster;
+  };
+
+  it('commits nothing with the new majority alone', () => {
+    const cluster = enterJointThenCutOldMajority();
+    const { hardState, lastIndex } = cluster.node(1).status();
+    cluster.propose(1, 'b');
+    cluster.tick(5);
+    // 4 and 5 hold the leave entry and 'b', yet neither commits: C-old has only 1.
+    for (const id of [4, 5]) expect(cluster.node(id).status().lastIndex).toBe(lastIndex + 1);
+    expect(cluster.node(1).status().hardState.commit).toBe(hardState.commit);
+    expect(cluster.node(1).confState().votersOutgoing).toHaveLength(3);
+    cluster.heal();
+    cluster.tick(5);
+    expect(cluster.node(1).confState()).toEqual(conf([1, 4, 5]));
+    expect(cluster.get(4).applied).toEqual(['a', 'b']);
+  });
+
+  it('elects no leader with the new majority alone', () => {
+    const cluster = enterJointThenCutOldMajority();
+    cluster.node(4).campaign();
+    cluster.stabilize();
+    // 1 and 5 granted: a majority of C-new, one voter of C-old.
+    expect(cluster.node(4).status().softState.role).toBe(Role.CANDIDATE);
+    expect(cluster.node(1).status().softState.role).toBe(Role.FOLLOWER);
+    cluster.heal();
+    cluster.node(4).campaign();
+    cluster.stabilize();
+    expect(cluster.leader()).toBe(nodeId(4));
+  });
+});

@@ -31,6 +31,8 @@ const voteGrant = (from: number, to: number, term: number): Message => ({
   term,
 });
 
+const readContext = bytes('c1/1');
+
 describe('SafetyChecker catches planted violations', () => {
   let checker: SafetyChecker;
   beforeEach(() => {
@@ -40,12 +42,27 @@ describe('SafetyChecker catches planted violations', () => {
     }
   });
 
+  /** n2 votes for n1 in term 2 (durably first), n1 wins and appends an entry of its term. */
+  const electN1 = (appended = entry(2, 2)): void => {
+    checker.onReady(n1, ready({ hardState: hardState(2, 1, n1), softState: { leader: NO_NODE, role: Role.CANDIDATE } }));
+    checker.onDurableHardState(n1, hardState(2, 1, n1));
+    checker.onReady(n2, ready({ hardState: hardState(2, 1, n1) }));
+    checker.onDurableHardState(n2, hardState(2, 1, n1));
+    checker.onSend(voteGrant(2, 1, 2));
+    checker.onReady(n1, ready({ softState: { leader: n1, role: Role.LEADER }, entries: [appended] }));
+  };
+
   it('accepts a legal history (the control case)', () => {
-    checker.onReady(n1, ready({ hardState: hardState(2, 1, n1), softState: { leader: n1, role: Role.LEADER }, entries: [entry(2, 2)] }));
-    checker.onReady(n2, ready({ hardState: hardState(2, 2, n1), entries: [entry(2, 2)] }));
+    electN1();
+    checker.onDurableEntries(n1, [entry(2, 2)]);
+    checker.onReady(n2, ready({ entries: [entry(2, 2)] }));
+    checker.onDurableEntries(n2, [entry(2, 2)]);
     checker.onReady(n1, ready({ hardState: hardState(2, 2, n1) }));
+    checker.onReady(n2, ready({ hardState: hardState(2, 2, n1) }));
     checker.onApplied(n1, entry(2, 2), 42);
     checker.onApplied(n2, entry(2, 2), 42);
+    checker.onReadIndex(n3, readContext);
+    checker.onReady(n3, ready({ readStates: [{ index: 2, context: readContext }] }));
     expect(checker.coverage).toMatchObject({ committedEntries: 1, leaderTerms: 1 });
   });
 
@@ -55,8 +72,64 @@ describe('SafetyChecker catches planted violations', () => {
   });
 
   it('two votes granted by one node in one term', () => {
+    checker.onDurableHardState(n3, hardState(4, 1, n1));
     checker.onSend(voteGrant(3, 1, 4));
+    checker.onDurableHardState(n3, hardState(4, 1, n2));
     expect(() => checker.onSend(voteGrant(3, 2, 4))).toThrow(/granted two votes/);
+  });
+
+  it('a vote granted before it is durable', () => {
+    checker.onReady(n3, ready({ hardState: hardState(4, 1, n1) }));
+    expect(() => checker.onSend(voteGrant(3, 1, 4))).toThrow(/before term 4 was durable/);
+    checker.onDurableHardState(n2, hardState(4, 1, NO_NODE));
+    expect(() => checker.onSend(voteGrant(2, 1, 4))).toThrow(/before the vote was durable/);
+  });
+
+  it('a restart in a term behind a message already sent', () => {
+    checker.onDurableHardState(n3, hardState(4, 1, n1));
+    checker.onSend(voteGrant(3, 1, 4));
+    checker.onStop(n3);
+    const start = { snapshot: { index: 1, term: 1, conf }, entries: [], applied: 1, stateHash: 0, conf };
+    expect(() => checker.onStart(n3, { ...start, hardState: hardState(3, 1) })).toThrow(/restarted in term 3 after sending messages of term 4/);
+    expect(() => checker.onStart(n3, { ...start, hardState: hardState(4, 1, n2) })).toThrow(/having granted it to 1/);
+  });
+
+  it('a leader elected without a quorum', () => {
+    checker.onReady(n1, ready({ hardState: hardState(2, 1, n1) }));
+    expect(() => checker.onReady(n1, ready({ softState: { leader: n1, role: Role.LEADER } }))).toThrow(/votes of \[1\] only/);
+  });
+
+  it('a leader elected by the incoming half of a joint configuration alone', () => {
+    const joint: ConfState = { voters: [n1, nodeId(4), nodeId(5)], votersOutgoing: [n1, n2, n3], learners: [], learnersNext: [] };
+    checker.onConfApplied(n1, 2, joint);
+    for (const id of [4, 5]) {
+      checker.onStart(nodeId(id), { hardState: hardState(2, 1, n1), snapshot: { index: 1, term: 1, conf }, entries: [], applied: 1, stateHash: 0, conf: joint });
+      checker.onSend(voteGrant(id, 1, 2));
+    }
+    checker.onReady(n1, ready({ hardState: hardState(2, 1, n1) }));
+    expect(() => checker.onReady(n1, ready({ softState: { leader: n1, role: Role.LEADER } }))).toThrow(/not a quorum/);
+  });
+
+  it('a leader committing an entry of an earlier term by counting replicas (Figure 8)', () => {
+    for (const id of [n1, n2]) {
+      checker.onReady(id, ready({ entries: [entry(2, 1)] }));
+      checker.onDurableEntries(id, [entry(2, 1)]);
+    }
+    electN1(entry(3, 2));
+    expect(() => checker.onReady(n1, ready({ hardState: hardState(2, 2, n1) }))).toThrow(/committed index 2 of term 1/);
+  });
+
+  it('a leader committing an entry no quorum holds durably', () => {
+    electN1();
+    checker.onDurableEntries(n1, [entry(2, 2)]);
+    checker.onReady(n2, ready({ entries: [entry(2, 2)] }));
+    expect(() => checker.onReady(n1, ready({ hardState: hardState(2, 2, n1) }))).toThrow(/held durably only by \[1\]/);
+  });
+
+  it('a read index below what was committed when the read was asked', () => {
+    checker.onReady(n1, ready({ entries: [entry(2, 2)], hardState: hardState(2, 2) }));
+    checker.onReadIndex(n3, readContext);
+    expect(() => checker.onReady(n3, ready({ readStates: [{ index: 1, context: readContext }] }))).toThrow(/read index 1/);
   });
 
   it('same index and term, different content', () => {
@@ -80,6 +153,8 @@ describe('SafetyChecker catches planted violations', () => {
 
   it('a new leader missing a committed entry (leader completeness)', () => {
     checker.onReady(n1, ready({ entries: [entry(2, 2)], hardState: hardState(2, 2) }));
+    checker.onDurableHardState(n3, hardState(3, 1, n2));
+    checker.onSend(voteGrant(3, 2, 3));
     expect(() => checker.onReady(n2, ready({ hardState: hardState(3, 1, n2), softState: { leader: n2, role: Role.LEADER } }))).toThrow(
       /leader completeness/,
     );

@@ -1,6 +1,7 @@
-import type { ConfState, Entry, HardState, Message, NodeId, Ready, SnapshotMeta } from '@flotilla/raft';
+import type { ConfState, Entry, HardState, Message, NodeId, Ready, ReadState, SnapshotMeta } from '@flotilla/raft';
 import { confMembers, MessageType, NO_NODE, Role } from '@flotilla/raft';
-import { confProblems, describeConf, transitionProblems } from './conf-rules.js';
+import { confProblems, describeConf, isQuorum, transitionProblems } from './conf-rules.js';
+import { DurableReplicas } from './durable-replicas.js';
 import { entryDigest } from './entry-digest.js';
 import { SafetyViolation } from './safety-violation.js';
 import { ShadowLog } from './shadow-log.js';
@@ -19,7 +20,23 @@ interface NodeLife {
   role: Role;
   applied: number;
   conf: ConfState | undefined;
+  /**
+   * The configurations in force since the last Ready: a leader may have decided a commit under
+   * any of them (its advance counts its own write under the old one, then applies a change).
+   */
+  recentConfs: ConfState[];
 }
+
+/** What a node has said to others, which its durable state must never fall behind. */
+interface Promises {
+  /** The highest term of a message it sent that binds it (not a pre-vote, not a forwarded request). */
+  maxTerm: number;
+  /** Its latest vote granted: after a restart it may not vote otherwise in that term. */
+  lastGrant: { readonly term: number; readonly to: NodeId } | undefined;
+}
+
+/** Messages whose term is not the sender's own: a pre-vote asks and answers for a term not yet reached. */
+const UNBINDING_TERM: ReadonlySet<MessageType> = new Set([MessageType.PRE_VOTE, MessageType.PRE_VOTE_RESP]);
 
 /** A node as it comes up: from its durable state only. */
 export interface NodeStart {
@@ -36,7 +53,12 @@ export interface NodeStart {
  * Raft's safety properties, checked as the simulator feeds it what every node does: election
  * safety, one vote per term, log matching, leader completeness, state machine safety (applied
  * sequences agree), monotone commit, and membership changes that never allow two disjoint
- * majorities. Violations throw `SafetyViolation`.
+ * majorities. Besides the end properties, the steps that make them hold, each checked when it
+ * happens so that a bug shows even in a run where luck hides its consequence: a leader wins
+ * only with votes of a quorum of each half of its configuration, commits only an entry of its
+ * own term, and only once a quorum of each half holds it durably; a node never says more than
+ * its durable state backs (its term, its vote); a ReadIndex answer covers every entry known
+ * committed when the read was asked. Violations throw `SafetyViolation`.
  */
 export class SafetyChecker {
   private readonly lives = new Map<NodeId, NodeLife>();
@@ -50,6 +72,14 @@ export class SafetyChecker {
   private readonly confAtIndex = new Map<number, string>();
   /** Highest commit index each node ever made durable; survives crashes. */
   private readonly durableCommit = new Map<NodeId, number>();
+  private readonly durable = new DurableReplicas();
+  /** `${candidate}/${term}` → the nodes that sent it a vote. */
+  private readonly votesFor = new Map<string, Set<NodeId>>();
+  private readonly promises = new Map<NodeId, Promises>();
+  /** The highest index any node reported committed. */
+  private highestCommitted = 0;
+  /** A read's context → the highest committed index when it was asked: its answer may not be lower. */
+  private readonly readFloors = new Map<string, number>();
 
   private fail(message: string): never {
     throw new SafetyViolation(message);
@@ -66,12 +96,16 @@ export class SafetyChecker {
     if (start.hardState.commit < durable) {
       this.fail(`node ${node} restarted with commit ${start.hardState.commit} below its durable ${durable}`);
     }
+    this.checkPromisesKept(node, start.hardState);
     const log = new ShadowLog();
     if (start.snapshot !== undefined) log.restore(start.snapshot.index, start.snapshot.term);
     this.appendToLog(node, log, start.entries);
+    this.durable.started(node, start.hardState, start.snapshot, start.entries);
+    this.noteCommitted(start.hardState.commit);
     // A node created to join has no configuration until its first snapshot brings one.
     const joining = confMembers(start.conf).length === 0;
-    this.lives.set(node, { log, hardState: start.hardState, role: Role.FOLLOWER, applied: start.applied, conf: joining ? undefined : start.conf });
+    const conf = joining ? undefined : start.conf;
+    this.lives.set(node, { log, hardState: start.hardState, role: Role.FOLLOWER, applied: start.applied, conf, recentConfs: conf === undefined ? [] : [conf] });
     if (!joining) this.checkConfShape(node, start.conf);
     if (start.applied > 0) this.recordAppliedState(node, start.applied, undefined, start.stateHash);
   }
@@ -88,11 +122,18 @@ export class SafetyChecker {
       life.log.restore(ready.snapshot.index, ready.snapshot.term);
     }
     this.appendToLog(node, life.log, ready.entries);
-    if (ready.hardState !== undefined) this.onHardState(node, life, ready.hardState);
+    if (ready.hardState !== undefined) {
+      // A leader that stayed leader in its term moved its commit itself, by counting replicas.
+      const leaderCommit = life.role === Role.LEADER && ready.hardState.term === life.hardState.term;
+      if (leaderCommit && ready.hardState.commit > life.hardState.commit) this.checkLeaderCommit(node, life, ready.hardState);
+      this.onHardState(node, life, ready.hardState);
+    }
     if (ready.softState !== undefined) {
       life.role = ready.softState.role;
       if (ready.softState.role === Role.LEADER) this.onLeader(node, life);
     }
+    for (const readState of ready.readStates) this.checkReadState(node, readState);
+    life.recentConfs = life.conf === undefined ? [] : [life.conf];
   }
 
   /** A sync made the hard state durable: a restart may never come back below its commit. */
@@ -102,6 +143,34 @@ export class SafetyChecker {
       this.fail(`node ${node} persisted commit ${hardState.commit} below its earlier durable ${previous}`);
     }
     this.durableCommit.set(node, hardState.commit);
+    this.durable.persistedHardState(node, hardState);
+  }
+
+  /** A synced write of a Ready's entries landed: the node may now acknowledge them, a leader count itself. */
+  onDurableEntries(node: NodeId, entries: readonly Entry[]): void {
+    this.durable.persistedEntries(node, entries);
+  }
+
+  /**
+   * A leader moved its commit index by counting replicas. The paper's rule (Figure 8): only an
+   * entry of its own term is committed that way. And the count must be right: a quorum of each
+   * half of a configuration it had in force holds the entry durably (joint consensus needs both).
+   */
+  private checkLeaderCommit(node: NodeId, life: NodeLife, next: HardState): void {
+    const index = next.commit;
+    const entry = life.log.entryAt(index);
+    if (entry === undefined) return; // beyond its log: onHardState reports it
+    if (entry.term !== next.term) {
+      this.fail(`leader ${node} of term ${next.term} committed index ${index} of term ${entry.term}: only its own term's entries commit by counting`);
+    }
+    const voters = life.recentConfs.flatMap((conf) => [...conf.voters, ...conf.votersOutgoing]);
+    const holders = new Set(voters.filter((voter) => this.durable.holds(voter, index, entry.term)));
+    if (!life.recentConfs.some((conf) => isQuorum(conf, holders))) {
+      this.fail(
+        `leader ${node} of term ${next.term} committed index ${index} held durably only by [${[...holders].join(',')}], ` +
+          `not a quorum of ${life.recentConfs.map(describeConf).join(' nor ')}`,
+      );
+    }
   }
 
   private appendToLog(node: NodeId, log: ShadowLog, entries: readonly Entry[]): void {
@@ -142,6 +211,7 @@ export class SafetyChecker {
 
   private onHardState(node: NodeId, life: NodeLife, next: HardState): void {
     const previous = life.hardState;
+    this.noteCommitted(next.commit);
     if (next.term < previous.term) this.fail(`node ${node}: term went back from ${previous.term} to ${next.term}`);
     if (next.commit < previous.commit) this.fail(`node ${node}: commit went back from ${previous.commit} to ${next.commit}`);
     if (next.term === previous.term && previous.vote !== NO_NODE && next.vote !== previous.vote) {
@@ -172,8 +242,26 @@ export class SafetyChecker {
     const other = this.leaderOfTerm.get(term);
     if (other !== undefined && other !== node) this.fail(`two leaders in term ${term}: ${other} and ${node}`);
     this.leaderOfTerm.set(term, node);
+    this.checkElected(node, life);
     for (const [index, entry] of this.committed) {
       if (entry.observedTerm < term) this.checkLeaderHolds(node, life, index, entry);
+    }
+  }
+
+  /**
+   * A new leader won a quorum of each half of its configuration: the votes sent to it in its
+   * term (a vote received was sent; one sent may have been lost, so this can only under-fail)
+   * and its own, recorded in its hard state.
+   */
+  private checkElected(node: NodeId, life: NodeLife): void {
+    const term = life.hardState.term;
+    const granted = new Set(this.votesFor.get(`${node}/${term}`));
+    if (life.hardState.vote === node) granted.add(node);
+    if (!life.recentConfs.some((conf) => isQuorum(conf, granted))) {
+      this.fail(
+        `node ${node} became leader of term ${term} with votes of [${[...granted].join(',')}] only, ` +
+          `not a quorum of ${life.recentConfs.map(describeConf).join(' nor ')}`,
+      );
     }
   }
 
@@ -203,6 +291,7 @@ export class SafetyChecker {
    * never cast (its durable record was lost with it), so votes are counted here, not at ready().
    */
   onSend(message: Message): void {
+    this.checkBackedByDurableState(message);
     if (message.type === MessageType.VOTE_RESP && message.reject !== true) {
       const key = `${message.from}/${message.term}`;
       const earlier = this.voteOfTerm.get(key);
@@ -210,9 +299,48 @@ export class SafetyChecker {
         this.fail(`node ${message.from} granted two votes in term ${message.term}: ${earlier} and ${message.to}`);
       }
       this.voteOfTerm.set(key, message.to);
+      const voters = this.votesFor.get(`${message.to}/${message.term}`);
+      if (voters === undefined) this.votesFor.set(`${message.to}/${message.term}`, new Set([message.from]));
+      else voters.add(message.from);
     }
     if (message.type === MessageType.APP && message.entries !== undefined && message.entries.length > 0) {
       this.checkLogMatching(`APP ${message.from}→${message.to}`, message.index ?? 0, message.logTerm ?? 0, message.entries);
+    }
+  }
+
+  /**
+   * A message leaving a node may promise only what its durable state backs: its term (else a
+   * crash could bring it back in an older term, to vote or lead there again), and for a vote
+   * granted, the vote itself (else it could vote twice in the term). Pre-votes bind nothing;
+   * forwarded requests carry no term.
+   */
+  private checkBackedByDurableState(message: Message): void {
+    if (message.term === 0 || UNBINDING_TERM.has(message.type)) return;
+    const node = message.from;
+    const durable = this.durable.hardState(node);
+    if (durable === undefined || durable.term < message.term) {
+      this.fail(`node ${node} sent ${describeType(message.type)} of term ${message.term} before term ${message.term} was durable (durable: ${durable?.term ?? 'none'})`);
+    }
+    const grant = message.type === MessageType.VOTE_RESP && message.reject !== true;
+    if (grant && durable.term === message.term && durable.vote !== message.to) {
+      this.fail(`node ${node} granted its vote in term ${message.term} to ${message.to} before the vote was durable (durable vote: ${durable.vote})`);
+    }
+    const promises = this.promises.get(node) ?? { maxTerm: 0, lastGrant: undefined };
+    promises.maxTerm = Math.max(promises.maxTerm, message.term);
+    if (grant && (promises.lastGrant === undefined || promises.lastGrant.term <= message.term)) promises.lastGrant = { term: message.term, to: message.to };
+    this.promises.set(node, promises);
+  }
+
+  /** A restarted node's term and vote are never behind what it already sent. */
+  private checkPromisesKept(node: NodeId, hardState: HardState): void {
+    const promises = this.promises.get(node);
+    if (promises === undefined) return;
+    if (hardState.term < promises.maxTerm) {
+      this.fail(`node ${node} restarted in term ${hardState.term} after sending messages of term ${promises.maxTerm}`);
+    }
+    const grant = promises.lastGrant;
+    if (grant !== undefined && grant.term === hardState.term && hardState.vote !== grant.to) {
+      this.fail(`node ${node} restarted in term ${hardState.term} with vote ${hardState.vote}, having granted it to ${grant.to}`);
     }
   }
 
@@ -241,9 +369,12 @@ export class SafetyChecker {
   onSnapshotApplied(node: NodeId, meta: SnapshotMeta, stateHash: number): void {
     const life = this.life(node);
     this.checkSnapshotCommitted(node, meta);
+    this.noteCommitted(meta.index);
+    this.durable.installedSnapshot(node, meta);
     this.recordAppliedState(node, meta.index, meta.term, stateHash);
     life.applied = meta.index;
     life.conf = meta.conf; // a jump, not a step: the next change is checked against this one
+    life.recentConfs.push(meta.conf);
     this.checkConfShape(node, meta.conf);
     this.recordConfAt(node, meta.index, meta.conf);
   }
@@ -278,6 +409,7 @@ export class SafetyChecker {
       this.checkConfShape(node, conf);
     }
     life.conf = conf;
+    life.recentConfs.push(conf);
     this.recordConfAt(node, index, conf);
   }
 
@@ -296,6 +428,30 @@ export class SafetyChecker {
 
   onCompact(node: NodeId, index: number): void {
     this.life(node).log.compact(index);
+  }
+
+  /** A client asked `node` for a read point; `context` names the request. */
+  onReadIndex(node: NodeId, context: Uint8Array): void {
+    this.life(node);
+    const key = contextKey(context);
+    // A repeated request keeps its first floor: an answer to the first asking may still arrive.
+    if (!this.readFloors.has(key)) this.readFloors.set(key, this.highestCommitted);
+  }
+
+  /**
+   * A ReadIndex answer is a point at which reading is linearizable: every entry committed
+   * anywhere before the read was asked is at or below it. A leader that answers without
+   * confirming it still leads (or before it knows its term's commit index) gives a lower one.
+   */
+  private checkReadState(node: NodeId, readState: ReadState): void {
+    const floor = this.readFloors.get(contextKey(readState.context));
+    if (floor !== undefined && readState.index < floor) {
+      this.fail(`node ${node} got read index ${readState.index}, but ${floor} was committed before the read was asked (a stale leader answered?)`);
+    }
+  }
+
+  private noteCommitted(index: number): void {
+    if (index > this.highestCommitted) this.highestCommitted = index;
   }
 
   /** Election safety from the nodes' own reports, checked every step. */
@@ -326,3 +482,9 @@ export class SafetyChecker {
     };
   }
 }
+
+const MESSAGE_NAMES = new Map<MessageType, string>(Object.entries(MessageType).map(([name, type]) => [type, name]));
+const describeType = (type: MessageType): string => MESSAGE_NAMES.get(type) ?? String(type);
+
+/** Contexts are compared by content. */
+const contextKey = (context: Uint8Array): string => Array.from(context, (byte) => byte.toString(16).padStart(2, '0')).join('');

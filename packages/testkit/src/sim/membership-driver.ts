@@ -1,8 +1,12 @@
-import { ConfChangeKind } from '@flotilla/raft';
+import { ConfChangeKind, confMembers } from '@flotilla/raft';
 import type { ConfChange, ConfChangeSingle, NodeId, Xoshiro128 } from '@flotilla/raft';
 import { isRefusal } from './cluster.js';
 import type { Cluster } from './cluster.js';
 import type { SimNode } from './sim-node.js';
+
+const voter = (node: NodeId): ConfChangeSingle => ({ kind: ConfChangeKind.ADD_VOTER, node });
+const learner = (node: NodeId): ConfChangeSingle => ({ kind: ConfChangeKind.ADD_LEARNER, node });
+const remove = (node: NodeId): ConfChangeSingle => ({ kind: ConfChangeKind.REMOVE_NODE, node });
 
 export interface MembershipLimits {
   /** Voters and learners together. */
@@ -11,10 +15,20 @@ export interface MembershipLimits {
   readonly minVoters: number;
 }
 
+/** One kind of change the driver may draw, with how often it is drawn among those possible. */
+interface ChangeOption {
+  readonly weight: number;
+  readonly draw: () => ConfChangeSingle[] | Promise<ConfChangeSingle[]>;
+}
+
 /**
  * Random membership changes through the leader: add a learner (a fresh node), promote it,
- * demote or remove a voter (the leader included), or replace a voter in one joint change.
- * Nodes that applied their own removal are shut down.
+ * demote or remove a voter (the leader included), and above all replace voters in one joint
+ * change: one, several or all of them at once (promoting caught-up learners, or adding fresh
+ * empty nodes as voters), or trade a voter's and a learner's roles. A replacement is where the
+ * old and the new majorities can be disjoint (C-old {1,2,3}, C-new {1,2,4}: {2,3} and {1,4}), so
+ * only the joint configuration's double majority keeps it safe; single additions and removals
+ * never test that. Nodes that applied their own removal are shut down once the new members know it.
  */
 export class MembershipDriver {
   /**
@@ -53,26 +67,53 @@ export class MembershipDriver {
   }
 
   private async drawChanges(voters: readonly NodeId[], learners: readonly NodeId[]): Promise<ConfChangeSingle[]> {
-    const canGrow = voters.length + learners.length < this.limits.maxMembers;
-    const canShrink = voters.length > this.limits.minVoters;
-    const options: (() => ConfChangeSingle[] | Promise<ConfChangeSingle[]>)[] = [];
-    if (canGrow) options.push(async () => [{ kind: ConfChangeKind.ADD_LEARNER, node: (await this.spareNode()).id }]);
+    const { maxMembers, minVoters } = this.limits;
+    const members = voters.length + learners.length;
+    const canGrow = members < maxMembers;
+    const canShrink = voters.length > minVoters;
+    const options: ChangeOption[] = [];
+    // Learners are what replacements promote: keep some around.
+    if (canGrow) options.push({ weight: learners.length < voters.length ? 4 : 1, draw: async () => [learner((await this.spareNode()).id)] });
     if (learners.length > 0) {
-      options.push(() => [{ kind: ConfChangeKind.ADD_VOTER, node: this.random.pick(learners) }]);
-      options.push(() => [{ kind: ConfChangeKind.REMOVE_NODE, node: this.random.pick(learners) }]);
+      options.push({ weight: 1, draw: () => [voter(this.random.pick(learners))] });
+      options.push({ weight: 1, draw: () => [remove(this.random.pick(learners))] });
     }
     if (canShrink) {
-      options.push(() => [{ kind: ConfChangeKind.REMOVE_NODE, node: this.random.pick(voters) }]);
-      options.push(() => [{ kind: ConfChangeKind.ADD_LEARNER, node: this.random.pick(voters) }]);
+      options.push({ weight: 1, draw: () => [remove(this.random.pick(voters))] });
+      options.push({ weight: 1, draw: () => [learner(this.random.pick(voters))] });
     }
-    if (learners.length > 0 && voters.length >= this.limits.minVoters) {
-      // Replace a voter by a learner in one joint step.
-      options.push(() => [
-        { kind: ConfChangeKind.ADD_VOTER, node: this.random.pick(learners) },
-        { kind: ConfChangeKind.REMOVE_NODE, node: this.random.pick(voters) },
-      ]);
+    if (learners.length > 0 && voters.length >= minVoters) {
+      // Replace 1..all voters by as many learners in one joint step; all of them makes C-old and C-new disjoint.
+      options.push({
+        weight: 6,
+        draw: () => {
+          const count = this.random.between(1, Math.min(learners.length, voters.length));
+          const promoted = this.pickSome(learners, count);
+          return [...promoted.map(voter), ...this.pickSome(voters, count).map(remove)];
+        },
+      });
+      // A voter and a learner trade roles: the demoted voter keeps voting in C-old until the joint configuration is left.
+      options.push({ weight: 2, draw: () => [voter(this.random.pick(learners)), learner(this.random.pick(voters))] });
     }
-    return options.length === 0 ? [] : this.random.pick(options)();
+    if (canGrow && voters.length >= minVoters) {
+      // Replace a voter by a fresh, empty node: C-new's majority waits for it to catch up by snapshot.
+      options.push({ weight: 2, draw: async () => [voter((await this.spareNode()).id), remove(this.random.pick(voters))] });
+    }
+    const total = options.reduce((sum, option) => sum + option.weight, 0);
+    let ticket = this.random.int(Math.max(total, 1));
+    for (const option of options) {
+      if (ticket < option.weight) return option.draw();
+      ticket -= option.weight;
+    }
+    return [];
+  }
+
+  /** `count` distinct items of `items`, in random order. */
+  private pickSome(items: readonly NodeId[], count: number): NodeId[] {
+    const pool = [...items];
+    const picked: NodeId[] = [];
+    while (picked.length < count && pool.length > 0) picked.push(...pool.splice(this.random.int(pool.length), 1));
+    return picked;
   }
 
   /** A running node no proposal has named yet, or a brand-new one. */
@@ -81,10 +122,24 @@ export class MembershipDriver {
     return spare ?? this.cluster.addNode();
   }
 
-  /** Shuts down every node that applied its own removal. */
+  /**
+   * Shuts down every node that applied its own removal, once a running voter of the new
+   * configuration has applied it too (as a replica collector that asks the group would). Shut
+   * down at once, the removed nodes could be the only ones that know the new configuration
+   * committed: after a swap of most voters, the new ones would then campaign in the joint
+   * configuration and wait forever for votes of the old majority.
+   */
   retireRemoved(): void {
-    for (const node of this.cluster.runningNodes()) {
-      if (node.appliedOwnRemoval) this.cluster.retire(node.id);
+    const running = this.cluster.runningNodes();
+    for (const node of running) {
+      if (!node.appliedOwnRemoval) continue;
+      const successors = node.conf().voters;
+      const known = running.some((other) => {
+        if (!successors.includes(other.id)) return false;
+        const conf = other.conf();
+        return conf.votersOutgoing.length === 0 && !confMembers(conf).includes(node.id);
+      });
+      if (known) this.cluster.retire(node.id);
     }
   }
 }

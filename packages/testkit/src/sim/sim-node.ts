@@ -261,7 +261,10 @@ export class SimNode {
       live.raw.propose(encodeCommand({ client: request.client, seq: request.seq, write: request.write }));
       live.waitingWrites.set(key, { key: request.write.key });
     } else {
-      live.raw.readIndex(encoder.encode(key));
+      const context = encoder.encode(key);
+      // Checker hook: a read is asked here; its ReadIndex answer must cover what is committed now.
+      this.env.checker.onReadIndex(this.id, context);
+      live.raw.readIndex(context);
       live.waitingReads.set(key, { client: request.client, seq: request.seq, key: request.key, index: undefined });
     }
   }
@@ -359,6 +362,8 @@ export class SimNode {
     // Staged chunks become durable with the synced write, even an empty one.
     if (!batch.isEmpty || ready.snapshotChunks.length > 0) await store.writeBatch(batch, { sync: true });
     log.append(ready.entries);
+    // Checker hook: the entries are synced now, so they count toward a commit quorum.
+    this.env.checker.onDurableEntries(this.id, ready.entries);
     if (hardState !== undefined) this.env.checker.onDurableHardState(this.id, hardState);
     this.finishReady(live, ready);
   }
