@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { NO_NODE } from '@flotilla/raft';
 import type { NodeId, Random } from '@flotilla/raft';
 import { createKeyHasher, KvInputError } from '@flotilla/kv';
@@ -11,6 +10,8 @@ import { NodeService } from './node-service.js';
 import type { NodeConfig, RunningNode } from './node-config.js';
 import { coreLogger } from './node-logger.js';
 import type { NodeLogger } from './node-logger.js';
+import { realTime, sleep } from './node-time.js';
+import type { NodeTime } from './node-time.js';
 import { decodePeerAnswer, decodePeerRequest, encodePeerMessage, errorAnswer } from './peer-rpc.js';
 import { Replica } from './replica.js';
 import { ServiceError } from './service.js';
@@ -31,6 +32,13 @@ export interface NodeParts {
   /** Not started yet; the node starts it, and closes it with the store. */
   readonly transport: Transport;
   readonly random: Random;
+  /** The event loop's clock and timers unless a simulator steps its own. */
+  readonly time?: NodeTime;
+  /**
+   * A broken invariant: the node has stopped. By default the error is thrown outside any promise
+   * chain, so the process dies loudly (law 5); a simulator takes it as a failed run instead.
+   */
+  readonly onFatal?: (error: unknown) => void;
 }
 
 /**
@@ -39,13 +47,11 @@ export interface NodeParts {
  */
 export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
   const { config, logger, store, transport, random } = parts;
-  const nowMs = (): number => performance.now();
+  const time = parts.time ?? realTime;
+  const fatal = parts.onFatal ?? dieLoudly;
   const onFatal = (error: unknown): void => {
     logger.error({ err: error }, 'the node hit a broken invariant and stops');
-    // Thrown outside any promise chain, so the process dies loudly (law 5).
-    setImmediate(() => {
-      throw error;
-    });
+    fatal(error);
   };
   const hasher = await createKeyHasher();
   const stored = await loadOrBootstrap(store, clusterSeedOf(config), hasher);
@@ -83,7 +89,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     quiesceAfterTicks: QUIESCE_AFTER_ELECTION_TIMEOUTS * config.electionTimeoutTicks,
     snapshots,
     logger,
-    nowMs,
+    time,
     onFatal,
   });
   const clientUrls = new Map<NodeId, string>([[config.id, config.advertiseClientUrl]]);
@@ -96,7 +102,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     requestTimeoutMs: config.requestTimeoutMs,
     maxPendingRequests: config.maxPendingRequests,
     maxPendingBytes: config.maxPendingBytes,
-    nowMs,
+    time,
   });
 
   transport.onCall(async (from, body) => {
@@ -143,10 +149,11 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
   };
   // At once, so that redirects carry the leader's URL from the start.
   greetAll();
-  const greeter = setInterval(greetAll, helloIntervalMs);
-  greeter.unref();
+  const stopGreeting = time.every(helloIntervalMs, greetAll, { background: true });
 
-  const balancer = setInterval(() => {
+  const stopBalancing = time.every(
+    config.balanceIntervalMs,
+    () => {
     for (const replica of replicas) {
       if (!replica.isLeader) continue;
       host.atNextTurn(replica.group, (r) => {
@@ -156,8 +163,9 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
         r.raft.transferLeader(preferred);
       });
     }
-  }, config.balanceIntervalMs);
-  balancer.unref();
+    },
+    { background: true },
+  );
 
   const handOffLeaderships = async (): Promise<void> => {
     for (const replica of replicas) {
@@ -167,9 +175,9 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
         if (target !== NO_NODE) r.raft.transferLeader(target);
       });
     }
-    const deadline = nowMs() + HANDOFF_ELECTION_TIMEOUTS * host.electionTimeoutMs;
-    while (replicas.some((replica) => replica.isLeader) && nowMs() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, config.tickIntervalMs));
+    const deadline = time.nowMs() + HANDOFF_ELECTION_TIMEOUTS * host.electionTimeoutMs;
+    while (replicas.some((replica) => replica.isLeader) && time.nowMs() < deadline) {
+      await sleep(time, config.tickIntervalMs);
     }
   };
 
@@ -178,8 +186,8 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     close: async () => {
       if (closed) return;
       closed = true;
-      clearInterval(balancer);
-      clearInterval(greeter);
+      stopBalancing();
+      stopGreeting();
       service.stopAccepting();
       await handOffLeaderships();
       await service.drained();
@@ -189,3 +197,10 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     },
   };
 }
+
+/** Thrown outside any promise chain, so the process dies loudly (law 5). */
+const dieLoudly = (error: unknown): void => {
+  setImmediate(() => {
+    throw error;
+  });
+};

@@ -4,6 +4,7 @@ import type { ApplyResult } from '@flotilla/kv';
 import type { NodeStore, WriteBatch } from '@flotilla/storage';
 import type { Transport } from '@flotilla/transport';
 import type { NodeLogger } from './node-logger.js';
+import type { CancelTimer, NodeTime } from './node-time.js';
 import { Outbox } from './outbox.js';
 import type { Replica } from './replica.js';
 import { RetryableError } from './retryable-error.js';
@@ -23,8 +24,8 @@ export interface HostOptions {
   readonly quiesceAfterTicks: number;
   readonly snapshots: SnapshotPolicy;
   readonly logger: NodeLogger;
-  /** Monotonic milliseconds. */
-  readonly nowMs: () => number;
+  /** The clock and timers the loop runs on. */
+  readonly time: NodeTime;
   /** A broken invariant: the host stops and the process must die loudly. */
   readonly onFatal: (error: unknown) => void;
 }
@@ -52,7 +53,7 @@ export class MultiRaftHost {
   private pendingTicks = 0;
   private turnScheduled = false;
   private turnRunning = false;
-  private tickTimer: NodeJS.Timeout | undefined;
+  private cancelTicks: CancelTimer | undefined;
   private stopped = false;
   /**
    * The last turn's apply writes, written with the next turn's batch so that a turn costs one
@@ -85,16 +86,16 @@ export class MultiRaftHost {
       this.unreachablePeers.add(peer);
       this.schedule();
     });
-    this.tickTimer = setInterval(() => {
+    this.cancelTicks = this.options.time.every(this.options.tickIntervalMs, () => {
       this.pendingTicks++;
       this.schedule();
-    }, this.options.tickIntervalMs);
+    });
     this.schedule();
   }
 
   /** A peer answered a call or called us: its node is alive. */
   heardFrom(peer: NodeId): void {
-    if (!this.quiescence.heardFrom(peer, this.options.nowMs())) return;
+    if (!this.quiescence.heardFrom(peer, this.options.time.nowMs())) return;
     // A peer back from silence (a restart) needs its leaders' heartbeats to learn who leads.
     this.pendingCommands.push(() => {
       for (const replica of this.replicas.values()) if (replica.isLeader) this.quiescence.wake(replica);
@@ -134,8 +135,8 @@ export class MultiRaftHost {
   /** Stops the loop after the current turn and waits for every submitted write. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.tickTimer !== undefined) clearInterval(this.tickTimer);
-    while (this.turnRunning) await new Promise((resolve) => setImmediate(resolve));
+    this.cancelTicks?.();
+    while (this.turnRunning) await new Promise<void>((resolve) => this.options.time.soon(resolve));
     // A snapshot still being written records itself in the store when done; the store must outlive it.
     await this.options.snapshots.settled();
     await this.writeCarried();
@@ -153,7 +154,7 @@ export class MultiRaftHost {
   schedule(): void {
     if (this.turnScheduled || this.stopped) return;
     this.turnScheduled = true;
-    setImmediate(() => {
+    this.options.time.soon(() => {
       this.turnScheduled = false;
       if (this.turnRunning || this.stopped) return;
       this.turnRunning = true;
@@ -164,7 +165,7 @@ export class MultiRaftHost {
         })
         .catch((error: unknown) => {
           this.stopped = true;
-          if (this.tickTimer !== undefined) clearInterval(this.tickTimer);
+          this.cancelTicks?.();
           this.options.onFatal(error);
         });
     });
@@ -179,7 +180,7 @@ export class MultiRaftHost {
   }
 
   private async turn(): Promise<void> {
-    const nowMs = this.options.nowMs();
+    const nowMs = this.options.time.nowMs();
     // A snapshot file must see every applied write, so the carried ones go first.
     if (this.carried !== undefined && [...this.replicas.values()].some((replica) => this.options.snapshots.wantsFile(replica))) {
       await this.writeCarried();
