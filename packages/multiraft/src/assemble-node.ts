@@ -1,10 +1,11 @@
 import { NO_NODE } from '@flotilla/raft';
 import type { NodeId, Random } from '@flotilla/raft';
-import { createKeyHasher, KvInputError } from '@flotilla/kv';
+import { createKeyHasher, KvInputError, KvStateMachine } from '@flotilla/kv';
 import type { NodeStore } from '@flotilla/storage';
 import type { Transport } from '@flotilla/transport';
 import { clusterSeedOf, loadOrBootstrap } from './bootstrap.js';
 import { MultiRaftHost } from './host.js';
+import type { HostObserver } from './host-observer.js';
 import { preferredLeader, transferTarget } from './leader-placement.js';
 import { NodeService } from './node-service.js';
 import type { NodeConfig, RunningNode } from './node-config.js';
@@ -39,6 +40,8 @@ export interface NodeParts {
    * chain, so the process dies loudly (law 5); a simulator takes it as a failed run instead.
    */
   readonly onFatal?: (error: unknown) => void;
+  /** A simulator's safety checker, told what the node does; none in production. */
+  readonly observer?: HostObserver;
 }
 
 /**
@@ -61,7 +64,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
   for (const group of stored) {
     const range = group.shard?.range;
     if (range === undefined) throw new Error(`group ${group.group} has no shard range`);
-    const replica = new Replica(group, range, hasher, {
+    const replica = new Replica(group, range, new KvStateMachine(hasher), {
       self: config.id,
       random,
       electionTimeoutTicks: config.electionTimeoutTicks,
@@ -70,6 +73,15 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     });
     await restoreMachine(replica, group.applyState.stateMachine, store);
     replicas.push(replica);
+    const snapshotIndex = group.snapshotMeta?.index ?? 0;
+    parts.observer?.onStart(group.group, {
+      hardState: group.hardState,
+      snapshot: group.snapshotMeta,
+      entries: group.entries.filter((entry) => entry.index > snapshotIndex),
+      applied: group.applyState.appliedIndex,
+      stateDigest: replica.machine.digest(),
+      conf: replica.raft.confState(),
+    });
   }
 
   const snapshots = new SnapshotPolicy({
@@ -78,6 +90,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     thresholdBytes: config.snapshotThresholdBytes,
     logger,
     onFatal,
+    observer: parts.observer,
   });
   const host = new MultiRaftHost({
     self: config.id,
@@ -91,6 +104,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     logger,
     time,
     onFatal,
+    observer: parts.observer,
   });
   const clientUrls = new Map<NodeId, string>([[config.id, config.advertiseClientUrl]]);
   const service = new NodeService({

@@ -1,8 +1,9 @@
-import { EntryType, InvalidRequestError, MessageType, NO_NODE, ProposalDroppedError, Role } from '@flotilla/raft';
-import type { Entry, GroupId, Message, NodeId, Ready, SnapshotMeta } from '@flotilla/raft';
+import { applyConfChange, EntryType, InvalidRequestError, MessageType, NO_NODE, ProposalDroppedError, Role } from '@flotilla/raft';
+import type { ConfState, Entry, GroupId, HardState, Message, NodeId, Ready, SnapshotMeta } from '@flotilla/raft';
 import type { ApplyResult } from '@flotilla/kv';
 import type { NodeStore, WriteBatch } from '@flotilla/storage';
 import type { Transport } from '@flotilla/transport';
+import type { HostObserver } from './host-observer.js';
 import type { NodeLogger } from './node-logger.js';
 import type { CancelTimer, NodeTime } from './node-time.js';
 import { Outbox } from './outbox.js';
@@ -26,6 +27,8 @@ export interface HostOptions {
   readonly logger: NodeLogger;
   /** The clock and timers the loop runs on. */
   readonly time: NodeTime;
+  /** A simulator's checker; undefined in production. */
+  readonly observer: HostObserver | undefined;
   /** A broken invariant: the host stops and the process must die loudly. */
   readonly onFatal: (error: unknown) => void;
 }
@@ -188,10 +191,13 @@ export class MultiRaftHost {
     this.takeInput(nowMs);
     const work: TurnWork[] = [];
     for (const replica of this.replicas.values()) {
-      if (replica.raft.hasReady()) work.push({ replica, ready: replica.raft.ready() });
+      if (!replica.raft.hasReady()) continue;
+      const ready = replica.raft.ready();
+      this.options.observer?.onReady(replica.group, ready);
+      work.push({ replica, ready });
     }
     for (const { ready } of work) this.outbox.add(ready.messagesBeforeSync);
-    this.outbox.flush(this.options.transport);
+    this.outbox.flush(this.options.transport, this.options.observer);
     if (work.length === 0) {
       await this.writeCarried();
       return;
@@ -206,13 +212,27 @@ export class MultiRaftHost {
       for (const state of ready.readStates) replica.reads.answered(state, replica.writtenIndex);
     }
     for (const { replica, ready } of work) {
+      const confBefore = replica.raft.confState();
       replica.raft.advance(ready);
       if (ready.committedEntries.some((entry) => entry.type === EntryType.CONFIGURATION)) {
         this.carriedBatch().setConfState(replica.group, replica.raft.confState());
+        this.observeConfs(replica, confBefore, ready.committedEntries);
       }
     }
     // A write is answered once applied: its entry is durable, and reads wait for the written index.
     for (const settle of settlements) settle();
+  }
+
+  /** Tells the observer the configuration after each configuration entry the core just applied. */
+  private observeConfs(replica: Replica, confBefore: ConfState, committed: readonly Entry[]): void {
+    const observer = this.options.observer;
+    if (observer === undefined) return;
+    let conf = confBefore;
+    for (const entry of committed) {
+      if (entry.type !== EntryType.CONFIGURATION || entry.change === undefined) continue;
+      conf = applyConfChange(conf, entry.change);
+      observer.onConfApplied(replica.group, entry.index, conf);
+    }
   }
 
   private carriedBatch(): WriteBatch {
@@ -377,6 +397,7 @@ export class MultiRaftHost {
     const { batch: carried, marks } = this.takeCarried();
     const batch = carried ?? store.newBatch();
     let anything = mustSync || carried !== undefined;
+    const hardStates: [Replica, HardState][] = [];
     for (const { replica, ready } of work) {
       if (ready.entries.length > 0) {
         batch.appendEntries(replica.group, ready.entries, replica.log.lastIndex());
@@ -386,6 +407,7 @@ export class MultiRaftHost {
       const hardState = ready.hardState === undefined ? undefined : replica.log.takeHardState(ready.hardState);
       if (hardState !== undefined) {
         batch.setHardState(replica.group, hardState);
+        hardStates.push([replica, hardState]);
         mustSync = anything = true;
       }
     }
@@ -396,6 +418,7 @@ export class MultiRaftHost {
       // Awaited even if `whileWriting` threw, so a failed write is never left unobserved.
       await written;
     }
+    for (const [replica, hardState] of hardStates) this.options.observer?.onDurableHardState(replica.group, hardState);
     this.carriedWritten(marks);
   }
 
@@ -422,19 +445,14 @@ export class MultiRaftHost {
       }
       let result: ApplyResult | undefined;
       if (entry.type === EntryType.COMMAND) {
-        const outcome = replica.machine.apply(entry.data, entry.index);
-        result = outcome.result;
-        const batch = this.carriedBatch();
-        for (const mutation of outcome.mutations) {
-          if (mutation.kind === 'put') batch.putUserRecord(mutation.hash, mutation.key, mutation.record);
-          else batch.deleteUserRecord(mutation.hash, mutation.key);
-        }
+        result = replica.machine.applyCommand(entry.data, entry.index, this.carriedBatch());
         replica.bytesSinceSnapshot += entry.data.byteLength;
       }
       const settlement = replica.writeWaiters.settle(entry, result);
       if (settlement !== undefined) settlements.push(settlement);
       replica.appliedIndex = entry.index;
       replica.appliedTerm = entry.term;
+      this.options.observer?.onApplied(replica.group, entry, replica.machine.digest());
       applied = true;
     }
     if (applied) {
