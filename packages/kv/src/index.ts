@@ -12,7 +12,7 @@ export { MAX_KEY_BYTES, MAX_VALUE_BYTES, validateKey, validateRevision, validate
 export { decodeStateBlob } from './state-blob.js';
 export type { ShardState } from './state-blob.js';
 export { KvStateMachine } from './state-machine.js';
-export type { StoredRecord } from './state-machine.js';
+export type { MutationSink, StoredRecord } from './state-machine.js';
 export {
   decodeValueRecord,
   encodeValueRecord,

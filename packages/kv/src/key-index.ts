@@ -34,6 +34,23 @@ export class KeyIndex {
     this.#metas.set(mapKey, meta);
   }
 
+  /**
+   * FNV-1a (32 bits) over `revision` and every key with its meta in key order: cheap to compare
+   * across replicas. Values are not seen (they live in storage); their lengths are.
+   */
+  digest(revision: number): number {
+    let hash = 0x811c9dc5;
+    const mix = (text: string): void => {
+      for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    };
+    mix(`${revision};`);
+    for (const key of [...this.#metas.keys()].sort()) {
+      const meta = this.#metas.get(key) as KeyMeta;
+      mix(`${key}:${meta.createRevision}:${meta.modRevision}:${meta.version}:${meta.valueBytes};`);
+    }
+    return hash >>> 0;
+  }
+
   delete(key: Uint8Array): void {
     const mapKey = indexKey(key);
     const previous = this.#metas.get(mapKey);

@@ -269,3 +269,32 @@ describe('KvStateMachine restore', () => {
     expect(shard.machine.apply(encodeCommand(put('n', 'x', 9)), 41).result).toMatchObject({ revision: 13, version: 3, createRevision: 8 });
   });
 });
+
+describe('KvStateMachine as the host applies it', () => {
+  it('writes its mutations into the batch it is given and answers the result', () => {
+    const machine = new KvStateMachine(hasher);
+    const writes: string[] = [];
+    const sink = {
+      putUserRecord: (hash: bigint, key: Uint8Array) => writes.push(`put ${hash === hasher.hash(key)} ${new TextDecoder().decode(key)}`),
+      deleteUserRecord: (_hash: bigint, key: Uint8Array) => writes.push(`delete ${new TextDecoder().decode(key)}`),
+    };
+    expect(machine.applyCommand(encodeCommand(put('k', 'v')), 1, sink)).toMatchObject({ op: 'put', succeeded: true, revision: 1 });
+    expect(machine.applyCommand(encodeCommand(del('k')), 2, sink)).toMatchObject({ op: 'delete', deleted: true });
+    expect(machine.applyCommand(encodeCommand(del('k', 7)), 3, sink)).toMatchObject({ succeeded: false, code: 'compare_failed' });
+    expect(writes).toEqual(['put true k', 'delete k']);
+  });
+
+  it('digests equal states equally and any key, meta or revision difference differently', () => {
+    const digestAfter = (commands: Command[]): number => {
+      const machine = new KvStateMachine(hasher);
+      commands.forEach((command, i) => machine.apply(encodeCommand(command), i + 1));
+      return machine.digest();
+    };
+    const base = digestAfter([put('a', '1'), put('b', '2')]);
+    expect(digestAfter([put('a', '1'), put('b', '2')])).toBe(base);
+    expect(digestAfter([put('b', '2'), put('a', '1')])).not.toBe(base);
+    expect(digestAfter([put('a', '1'), put('b', '22')])).not.toBe(base);
+    expect(digestAfter([put('a', '1'), put('b', '2'), del('c')])).toBe(base);
+    expect(digestAfter([put('a', '1')])).not.toBe(base);
+  });
+});

@@ -16,6 +16,12 @@ export interface StoredRecord {
   readonly record: Uint8Array;
 }
 
+/** Where `applyCommand` puts its writes: the host's apply batch. */
+export interface MutationSink {
+  putUserRecord(hash: bigint, key: Uint8Array, record: Uint8Array): unknown;
+  deleteUserRecord(hash: bigint, key: Uint8Array): unknown;
+}
+
 /**
  * One shard's key-value state machine. Synchronous and deterministic: `apply` depends only on
  * the state and the command, so every replica computes the same results and mutations. It
@@ -69,6 +75,21 @@ export class KvStateMachine {
       return { result: { succeeded: false, code: error.code, message: error.message, revision: this.#revision }, mutations: [] };
     }
     return decoded.op === 'put' ? this.#put(decoded) : this.#delete(decoded);
+  }
+
+  /** `apply`, with the mutations written into the host's batch: the host's view of a state machine. */
+  applyCommand(command: Uint8Array, entryIndex: number, sink: MutationSink): ApplyResult {
+    const { result, mutations } = this.apply(command, entryIndex);
+    for (const mutation of mutations) {
+      if (mutation.kind === 'put') sink.putUserRecord(mutation.hash, mutation.key, mutation.record);
+      else sink.deleteUserRecord(mutation.hash, mutation.key);
+    }
+    return result;
+  }
+
+  /** A digest of the revision and every key's meta, equal on replicas that applied the same commands. */
+  digest(): number {
+    return this.#index.digest(this.#revision);
   }
 
   /** The state beyond the records; the host stores it with every apply batch and snapshot. */

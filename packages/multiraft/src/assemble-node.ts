@@ -1,16 +1,18 @@
-import { performance } from 'node:perf_hooks';
 import { NO_NODE } from '@flotilla/raft';
 import type { NodeId, Random } from '@flotilla/raft';
-import { createKeyHasher, KvInputError } from '@flotilla/kv';
+import { createKeyHasher, KvInputError, KvStateMachine } from '@flotilla/kv';
 import type { NodeStore } from '@flotilla/storage';
 import type { Transport } from '@flotilla/transport';
 import { clusterSeedOf, loadOrBootstrap } from './bootstrap.js';
 import { MultiRaftHost } from './host.js';
+import type { HostObserver } from './host-observer.js';
 import { preferredLeader, transferTarget } from './leader-placement.js';
 import { NodeService } from './node-service.js';
 import type { NodeConfig, RunningNode } from './node-config.js';
 import { coreLogger } from './node-logger.js';
 import type { NodeLogger } from './node-logger.js';
+import { realTime, sleep } from './node-time.js';
+import type { NodeTime } from './node-time.js';
 import { decodePeerAnswer, decodePeerRequest, encodePeerMessage, errorAnswer } from './peer-rpc.js';
 import { Replica } from './replica.js';
 import { ServiceError } from './service.js';
@@ -31,6 +33,15 @@ export interface NodeParts {
   /** Not started yet; the node starts it, and closes it with the store. */
   readonly transport: Transport;
   readonly random: Random;
+  /** The event loop's clock and timers unless a simulator steps its own. */
+  readonly time?: NodeTime;
+  /**
+   * A broken invariant: the node has stopped. By default the error is thrown outside any promise
+   * chain, so the process dies loudly (law 5); a simulator takes it as a failed run instead.
+   */
+  readonly onFatal?: (error: unknown) => void;
+  /** A simulator's safety checker, told what the node does; none in production. */
+  readonly observer?: HostObserver;
 }
 
 /**
@@ -39,13 +50,11 @@ export interface NodeParts {
  */
 export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
   const { config, logger, store, transport, random } = parts;
-  const nowMs = (): number => performance.now();
+  const time = parts.time ?? realTime;
+  const fatal = parts.onFatal ?? dieLoudly;
   const onFatal = (error: unknown): void => {
     logger.error({ err: error }, 'the node hit a broken invariant and stops');
-    // Thrown outside any promise chain, so the process dies loudly (law 5).
-    setImmediate(() => {
-      throw error;
-    });
+    fatal(error);
   };
   const hasher = await createKeyHasher();
   const stored = await loadOrBootstrap(store, clusterSeedOf(config), hasher);
@@ -55,7 +64,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
   for (const group of stored) {
     const range = group.shard?.range;
     if (range === undefined) throw new Error(`group ${group.group} has no shard range`);
-    const replica = new Replica(group, range, hasher, {
+    const replica = new Replica(group, range, new KvStateMachine(hasher), {
       self: config.id,
       random,
       electionTimeoutTicks: config.electionTimeoutTicks,
@@ -64,6 +73,15 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     });
     await restoreMachine(replica, group.applyState.stateMachine, store);
     replicas.push(replica);
+    const snapshotIndex = group.snapshotMeta?.index ?? 0;
+    parts.observer?.onStart(group.group, {
+      hardState: group.hardState,
+      snapshot: group.snapshotMeta,
+      entries: group.entries.filter((entry) => entry.index > snapshotIndex),
+      applied: group.applyState.appliedIndex,
+      stateDigest: replica.machine.digest(),
+      conf: replica.raft.confState(),
+    });
   }
 
   const snapshots = new SnapshotPolicy({
@@ -72,6 +90,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     thresholdBytes: config.snapshotThresholdBytes,
     logger,
     onFatal,
+    observer: parts.observer,
   });
   const host = new MultiRaftHost({
     self: config.id,
@@ -83,8 +102,9 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     quiesceAfterTicks: QUIESCE_AFTER_ELECTION_TIMEOUTS * config.electionTimeoutTicks,
     snapshots,
     logger,
-    nowMs,
+    time,
     onFatal,
+    observer: parts.observer,
   });
   const clientUrls = new Map<NodeId, string>([[config.id, config.advertiseClientUrl]]);
   const service = new NodeService({
@@ -96,7 +116,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     requestTimeoutMs: config.requestTimeoutMs,
     maxPendingRequests: config.maxPendingRequests,
     maxPendingBytes: config.maxPendingBytes,
-    nowMs,
+    time,
   });
 
   transport.onCall(async (from, body) => {
@@ -143,10 +163,11 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
   };
   // At once, so that redirects carry the leader's URL from the start.
   greetAll();
-  const greeter = setInterval(greetAll, helloIntervalMs);
-  greeter.unref();
+  const stopGreeting = time.every(helloIntervalMs, greetAll, { background: true });
 
-  const balancer = setInterval(() => {
+  const stopBalancing = time.every(
+    config.balanceIntervalMs,
+    () => {
     for (const replica of replicas) {
       if (!replica.isLeader) continue;
       host.atNextTurn(replica.group, (r) => {
@@ -156,8 +177,9 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
         r.raft.transferLeader(preferred);
       });
     }
-  }, config.balanceIntervalMs);
-  balancer.unref();
+    },
+    { background: true },
+  );
 
   const handOffLeaderships = async (): Promise<void> => {
     for (const replica of replicas) {
@@ -167,9 +189,9 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
         if (target !== NO_NODE) r.raft.transferLeader(target);
       });
     }
-    const deadline = nowMs() + HANDOFF_ELECTION_TIMEOUTS * host.electionTimeoutMs;
-    while (replicas.some((replica) => replica.isLeader) && nowMs() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, config.tickIntervalMs));
+    const deadline = time.nowMs() + HANDOFF_ELECTION_TIMEOUTS * host.electionTimeoutMs;
+    while (replicas.some((replica) => replica.isLeader) && time.nowMs() < deadline) {
+      await sleep(time, config.tickIntervalMs);
     }
   };
 
@@ -178,8 +200,8 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     close: async () => {
       if (closed) return;
       closed = true;
-      clearInterval(balancer);
-      clearInterval(greeter);
+      stopBalancing();
+      stopGreeting();
       service.stopAccepting();
       await handOffLeaderships();
       await service.drained();
@@ -189,3 +211,10 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
     },
   };
 }
+
+/** Thrown outside any promise chain, so the process dies loudly (law 5). */
+const dieLoudly = (error: unknown): void => {
+  setImmediate(() => {
+    throw error;
+  });
+};

@@ -1,9 +1,11 @@
-import { EntryType, InvalidRequestError, MessageType, NO_NODE, ProposalDroppedError, Role } from '@flotilla/raft';
-import type { Entry, GroupId, Message, NodeId, Ready, SnapshotMeta } from '@flotilla/raft';
+import { applyConfChange, EntryType, InvalidRequestError, MessageType, NO_NODE, ProposalDroppedError, Role } from '@flotilla/raft';
+import type { ConfState, Entry, GroupId, HardState, Message, NodeId, Ready, SnapshotMeta } from '@flotilla/raft';
 import type { ApplyResult } from '@flotilla/kv';
 import type { NodeStore, WriteBatch } from '@flotilla/storage';
 import type { Transport } from '@flotilla/transport';
+import type { HostObserver } from './host-observer.js';
 import type { NodeLogger } from './node-logger.js';
+import type { CancelTimer, NodeTime } from './node-time.js';
 import { Outbox } from './outbox.js';
 import type { Replica } from './replica.js';
 import { RetryableError } from './retryable-error.js';
@@ -23,8 +25,10 @@ export interface HostOptions {
   readonly quiesceAfterTicks: number;
   readonly snapshots: SnapshotPolicy;
   readonly logger: NodeLogger;
-  /** Monotonic milliseconds. */
-  readonly nowMs: () => number;
+  /** The clock and timers the loop runs on. */
+  readonly time: NodeTime;
+  /** A simulator's checker; undefined in production. */
+  readonly observer: HostObserver | undefined;
   /** A broken invariant: the host stops and the process must die loudly. */
   readonly onFatal: (error: unknown) => void;
 }
@@ -52,7 +56,7 @@ export class MultiRaftHost {
   private pendingTicks = 0;
   private turnScheduled = false;
   private turnRunning = false;
-  private tickTimer: NodeJS.Timeout | undefined;
+  private cancelTicks: CancelTimer | undefined;
   private stopped = false;
   /**
    * The last turn's apply writes, written with the next turn's batch so that a turn costs one
@@ -85,16 +89,16 @@ export class MultiRaftHost {
       this.unreachablePeers.add(peer);
       this.schedule();
     });
-    this.tickTimer = setInterval(() => {
+    this.cancelTicks = this.options.time.every(this.options.tickIntervalMs, () => {
       this.pendingTicks++;
       this.schedule();
-    }, this.options.tickIntervalMs);
+    });
     this.schedule();
   }
 
   /** A peer answered a call or called us: its node is alive. */
   heardFrom(peer: NodeId): void {
-    if (!this.quiescence.heardFrom(peer, this.options.nowMs())) return;
+    if (!this.quiescence.heardFrom(peer, this.options.time.nowMs())) return;
     // A peer back from silence (a restart) needs its leaders' heartbeats to learn who leads.
     this.pendingCommands.push(() => {
       for (const replica of this.replicas.values()) if (replica.isLeader) this.quiescence.wake(replica);
@@ -134,8 +138,8 @@ export class MultiRaftHost {
   /** Stops the loop after the current turn and waits for every submitted write. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.tickTimer !== undefined) clearInterval(this.tickTimer);
-    while (this.turnRunning) await new Promise((resolve) => setImmediate(resolve));
+    this.cancelTicks?.();
+    while (this.turnRunning) await new Promise<void>((resolve) => this.options.time.soon(resolve));
     // A snapshot still being written records itself in the store when done; the store must outlive it.
     await this.options.snapshots.settled();
     await this.writeCarried();
@@ -153,7 +157,7 @@ export class MultiRaftHost {
   schedule(): void {
     if (this.turnScheduled || this.stopped) return;
     this.turnScheduled = true;
-    setImmediate(() => {
+    this.options.time.soon(() => {
       this.turnScheduled = false;
       if (this.turnRunning || this.stopped) return;
       this.turnRunning = true;
@@ -164,7 +168,7 @@ export class MultiRaftHost {
         })
         .catch((error: unknown) => {
           this.stopped = true;
-          if (this.tickTimer !== undefined) clearInterval(this.tickTimer);
+          this.cancelTicks?.();
           this.options.onFatal(error);
         });
     });
@@ -179,7 +183,7 @@ export class MultiRaftHost {
   }
 
   private async turn(): Promise<void> {
-    const nowMs = this.options.nowMs();
+    const nowMs = this.options.time.nowMs();
     // A snapshot file must see every applied write, so the carried ones go first.
     if (this.carried !== undefined && [...this.replicas.values()].some((replica) => this.options.snapshots.wantsFile(replica))) {
       await this.writeCarried();
@@ -187,10 +191,13 @@ export class MultiRaftHost {
     this.takeInput(nowMs);
     const work: TurnWork[] = [];
     for (const replica of this.replicas.values()) {
-      if (replica.raft.hasReady()) work.push({ replica, ready: replica.raft.ready() });
+      if (!replica.raft.hasReady()) continue;
+      const ready = replica.raft.ready();
+      this.options.observer?.onReady(replica.group, ready);
+      work.push({ replica, ready });
     }
     for (const { ready } of work) this.outbox.add(ready.messagesBeforeSync);
-    this.outbox.flush(this.options.transport);
+    this.outbox.flush(this.options.transport, this.options.observer);
     if (work.length === 0) {
       await this.writeCarried();
       return;
@@ -205,13 +212,27 @@ export class MultiRaftHost {
       for (const state of ready.readStates) replica.reads.answered(state, replica.writtenIndex);
     }
     for (const { replica, ready } of work) {
+      const confBefore = replica.raft.confState();
       replica.raft.advance(ready);
       if (ready.committedEntries.some((entry) => entry.type === EntryType.CONFIGURATION)) {
         this.carriedBatch().setConfState(replica.group, replica.raft.confState());
+        this.observeConfs(replica, confBefore, ready.committedEntries);
       }
     }
     // A write is answered once applied: its entry is durable, and reads wait for the written index.
     for (const settle of settlements) settle();
+  }
+
+  /** Tells the observer the configuration after each configuration entry the core just applied. */
+  private observeConfs(replica: Replica, confBefore: ConfState, committed: readonly Entry[]): void {
+    const observer = this.options.observer;
+    if (observer === undefined) return;
+    let conf = confBefore;
+    for (const entry of committed) {
+      if (entry.type !== EntryType.CONFIGURATION || entry.change === undefined) continue;
+      conf = applyConfChange(conf, entry.change);
+      observer.onConfApplied(replica.group, entry.index, conf);
+    }
   }
 
   private carriedBatch(): WriteBatch {
@@ -376,6 +397,7 @@ export class MultiRaftHost {
     const { batch: carried, marks } = this.takeCarried();
     const batch = carried ?? store.newBatch();
     let anything = mustSync || carried !== undefined;
+    const hardStates: [Replica, HardState][] = [];
     for (const { replica, ready } of work) {
       if (ready.entries.length > 0) {
         batch.appendEntries(replica.group, ready.entries, replica.log.lastIndex());
@@ -385,6 +407,7 @@ export class MultiRaftHost {
       const hardState = ready.hardState === undefined ? undefined : replica.log.takeHardState(ready.hardState);
       if (hardState !== undefined) {
         batch.setHardState(replica.group, hardState);
+        hardStates.push([replica, hardState]);
         mustSync = anything = true;
       }
     }
@@ -395,6 +418,7 @@ export class MultiRaftHost {
       // Awaited even if `whileWriting` threw, so a failed write is never left unobserved.
       await written;
     }
+    for (const [replica, hardState] of hardStates) this.options.observer?.onDurableHardState(replica.group, hardState);
     this.carriedWritten(marks);
   }
 
@@ -421,19 +445,14 @@ export class MultiRaftHost {
       }
       let result: ApplyResult | undefined;
       if (entry.type === EntryType.COMMAND) {
-        const outcome = replica.machine.apply(entry.data, entry.index);
-        result = outcome.result;
-        const batch = this.carriedBatch();
-        for (const mutation of outcome.mutations) {
-          if (mutation.kind === 'put') batch.putUserRecord(mutation.hash, mutation.key, mutation.record);
-          else batch.deleteUserRecord(mutation.hash, mutation.key);
-        }
+        result = replica.machine.applyCommand(entry.data, entry.index, this.carriedBatch());
         replica.bytesSinceSnapshot += entry.data.byteLength;
       }
       const settlement = replica.writeWaiters.settle(entry, result);
       if (settlement !== undefined) settlements.push(settlement);
       replica.appliedIndex = entry.index;
       replica.appliedTerm = entry.term;
+      this.options.observer?.onApplied(replica.group, entry, replica.machine.digest());
       applied = true;
     }
     if (applied) {

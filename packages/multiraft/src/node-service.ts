@@ -7,6 +7,8 @@ import type { NodeStore, UserRecord } from '@flotilla/storage';
 import type { Transport } from '@flotilla/transport';
 import { CallTimeoutError, PeerUnreachableError } from '@flotilla/transport';
 import type { MultiRaftHost } from './host.js';
+import { sleep } from './node-time.js';
+import type { NodeTime } from './node-time.js';
 import { decodePeerAnswer, encodePeerMessage, errorFromAnswer } from './peer-rpc.js';
 import type { PeerAnswer } from './peer-rpc.js';
 import type { Replica } from './replica.js';
@@ -25,7 +27,7 @@ export interface NodeServiceOptions {
   readonly requestTimeoutMs: number;
   readonly maxPendingRequests: number;
   readonly maxPendingBytes: number;
-  readonly nowMs: () => number;
+  readonly time: NodeTime;
 }
 
 /** Waiting for a leader backs off from this to the tick interval. */
@@ -39,8 +41,6 @@ const OVERLOAD_RETRY_AFTER_MS = 100;
 const DRAIN_POLL_MS = 5;
 /** One below the store's bound: a scan asks for one more record to learn whether there are more. */
 export const MAX_SCAN_LIMIT = SCAN_LIMIT_MAX - 1;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The node's KV service: routes each request to its shard, forwarding writes to the leader. */
 export class NodeService implements KvService {
@@ -57,8 +57,8 @@ export class NodeService implements KvService {
 
   /** Resolves once every request in flight has been answered, or at the request timeout. */
   async drained(): Promise<void> {
-    const deadline = this.options.nowMs() + this.options.requestTimeoutMs;
-    while (this.pendingRequests > 0 && this.options.nowMs() < deadline) await sleep(DRAIN_POLL_MS);
+    const deadline = this.options.time.nowMs() + this.options.requestTimeoutMs;
+    while (this.pendingRequests > 0 && this.options.time.nowMs() < deadline) await sleep(this.options.time, DRAIN_POLL_MS);
   }
 
   async execute(command: KvCommand): Promise<Committed> {
@@ -158,7 +158,7 @@ export class NodeService implements KvService {
   }
 
   private deadline(): number {
-    return this.options.nowMs() + this.options.requestTimeoutMs;
+    return this.options.time.nowMs() + this.options.requestTimeoutMs;
   }
 
   private replicaOf(key: Uint8Array): Replica {
@@ -215,22 +215,23 @@ export class NodeService implements KvService {
       }
       // Nothing was proposed or read yet: a closing node says so rather than wait for a leader.
       if (this.closing) throw new ServiceError('shutting_down', 'the node is shutting down', { retryAfterMs: OVERLOAD_RETRY_AFTER_MS });
-      const remainingMs = deadline - this.options.nowMs();
+      const remainingMs = deadline - this.options.time.nowMs();
       if (remainingMs <= 0) throw this.notLeader(replica);
-      await sleep(Math.min(delayMs, remainingMs));
+      await sleep(this.options.time, Math.min(delayMs, remainingMs));
     }
   }
 
   private proposeHere(replica: Replica, encoded: Uint8Array, deadline: number): Promise<Proposed> {
     return withDeadline(
+      this.options.time,
       this.options.host.propose(replica, encoded),
-      deadline - this.options.nowMs(),
+      deadline - this.options.time.nowMs(),
       () => new ServiceError('timeout', 'the write did not commit in time; it may still commit'),
     );
   }
 
   private async forward(leader: NodeId, encoded: Uint8Array, command: KvCommand, deadline: number): Promise<Committed> {
-    const timeoutMs = Math.max(1, deadline - this.options.nowMs());
+    const timeoutMs = Math.max(1, deadline - this.options.time.nowMs());
     let reply: Uint8Array;
     try {
       reply = await this.options.transport.call(leader, encodePeerMessage({ kind: 'execute', command: encoded }), timeoutMs);
@@ -260,7 +261,7 @@ export class NodeService implements KvService {
     for (let delayMs = FIRST_RETRY_DELAY_MS; ; delayMs = Math.min(delayMs * 2, this.options.host.electionTimeoutMs / 4)) {
       const read = this.options.host.readIndex(replica);
       try {
-        await withDeadline(read.done, deadline - this.options.nowMs(), () => {
+        await withDeadline(this.options.time, read.done, deadline - this.options.time.nowMs(), () => {
           read.cancel();
           return new ServiceError('timeout', 'the read index did not arrive in time');
         });
@@ -270,9 +271,9 @@ export class NodeService implements KvService {
       }
       // Nothing was proposed or read yet: a closing node says so rather than wait for a leader.
       if (this.closing) throw new ServiceError('shutting_down', 'the node is shutting down', { retryAfterMs: OVERLOAD_RETRY_AFTER_MS });
-      const remainingMs = deadline - this.options.nowMs();
+      const remainingMs = deadline - this.options.time.nowMs();
       if (remainingMs <= 0) throw this.notLeader(replica);
-      await sleep(Math.min(delayMs, remainingMs));
+      await sleep(this.options.time, Math.min(delayMs, remainingMs));
     }
   }
 
@@ -283,24 +284,24 @@ export class NodeService implements KvService {
   private freshEnough(replica: Replica, maxStalenessMs: number): boolean {
     const contact = replica.leaderContact;
     if (replica.isLeader || contact === undefined) return false;
-    return this.options.nowMs() - contact.atMs <= maxStalenessMs && replica.writtenIndex >= contact.leaderCommit;
+    return this.options.time.nowMs() - contact.atMs <= maxStalenessMs && replica.writtenIndex >= contact.leaderCommit;
   }
 }
 
 const isRetryable = (error: unknown): boolean =>
   error instanceof RetryableError || (error instanceof ServiceError && (error.code === 'not_leader' || error.code === 'no_leader'));
 
-function withDeadline<T>(promise: Promise<T>, remainingMs: number, onTimeout: () => Error): Promise<T> {
+function withDeadline<T>(time: NodeTime, promise: Promise<T>, remainingMs: number, onTimeout: () => Error): Promise<T> {
   if (remainingMs <= 0) return Promise.reject(onTimeout());
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(onTimeout()), remainingMs);
+    const cancel = time.after(remainingMs, () => reject(onTimeout()));
     promise.then(
       (value) => {
-        clearTimeout(timer);
+        cancel();
         resolve(value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        cancel();
         reject(error);
       },
     );

@@ -5,6 +5,7 @@ import type { NodeStore } from '@flotilla/storage';
 import type { Transport } from '@flotilla/transport';
 import type { MultiRaftHost } from './host.js';
 import { NodeService } from './node-service.js';
+import { realTime } from './node-time.js';
 import type { Replica } from './replica.js';
 import { RetryableError } from './retryable-error.js';
 import { ServiceError } from './service.js';
@@ -36,7 +37,7 @@ const serviceRefusing = (status: Partial<BasicStatus>): NodeService => {
     requestTimeoutMs: 1_000,
     maxPendingRequests: 10,
     maxPendingBytes: 1 << 20,
-    nowMs: () => performance.now(),
+    time: realTime,
   });
 };
 

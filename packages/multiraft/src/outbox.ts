@@ -1,5 +1,6 @@
 import type { Message, NodeId } from '@flotilla/raft';
 import type { Transport } from '@flotilla/transport';
+import type { HostObserver } from './host-observer.js';
 
 /** Messages gathered during a loop turn, sent as one frame per peer when the turn flushes. */
 export class Outbox {
@@ -17,8 +18,12 @@ export class Outbox {
     return this.byPeer.size === 0;
   }
 
-  flush(transport: Transport): void {
-    for (const [peer, messages] of this.byPeer) transport.sendRaft(peer, messages);
+  /** Sends every gathered message; `observer` hears of each as it leaves. */
+  flush(transport: Transport, observer?: Pick<HostObserver, 'onSend'>): void {
+    for (const [peer, messages] of this.byPeer) {
+      if (observer !== undefined) for (const message of messages) observer.onSend(message);
+      transport.sendRaft(peer, messages);
+    }
     this.byPeer.clear();
   }
 }

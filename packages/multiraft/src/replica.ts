@@ -1,9 +1,9 @@
 import { NO_NODE, RawNode, Role } from '@flotilla/raft';
 import type { GroupId, Logger, NodeId, Random } from '@flotilla/raft';
-import { KvStateMachine } from '@flotilla/kv';
-import type { KeyHasher } from '@flotilla/kv';
+import type { ApplyResult } from '@flotilla/kv';
 import { GroupLog, type HashRange, type StoredGroup } from '@flotilla/storage';
 import { ReadQueue } from './read-queue.js';
+import type { StateMachine } from './state-machine.js';
 import type { WriteWaiter } from './write-waiters.js';
 import { WriteWaiters } from './write-waiters.js';
 
@@ -34,7 +34,7 @@ export class Replica {
   readonly range: HashRange;
   readonly log: GroupLog;
   readonly raft: RawNode;
-  readonly machine: KvStateMachine;
+  readonly machine: StateMachine<ApplyResult>;
   readonly writeWaiters = new WriteWaiters();
   readonly reads: ReadQueue;
   proposals: QueuedProposal[] = [];
@@ -63,11 +63,11 @@ export class Replica {
   /** Log compactions at the threshold (they write no file). */
   compactions = 0;
 
-  constructor(stored: StoredGroup, range: HashRange, hasher: KeyHasher, settings: ReplicaSettings) {
+  constructor(stored: StoredGroup, range: HashRange, machine: StateMachine<ApplyResult>, settings: ReplicaSettings) {
     this.group = stored.group;
     this.range = range;
     this.log = new GroupLog(stored);
-    this.machine = new KvStateMachine(hasher);
+    this.machine = machine;
     this.appliedIndex = stored.applyState.appliedIndex;
     this.appliedTerm = stored.applyState.appliedTerm;
     this.writtenIndex = this.appliedIndex;

@@ -1,7 +1,9 @@
 import { ProgressState, type SnapshotMeta } from '@flotilla/raft';
 import type { NodeStore, WriteBatch } from '@flotilla/storage';
+import type { HostObserver } from './host-observer.js';
 import type { NodeLogger } from './node-logger.js';
 import type { Replica } from './replica.js';
+import type { StoredRecord } from './state-machine.js';
 
 export interface SnapshotPolicyOptions {
   readonly store: NodeStore;
@@ -10,6 +12,7 @@ export interface SnapshotPolicyOptions {
   readonly thresholdBytes: number;
   readonly logger: NodeLogger;
   readonly onFatal: (error: unknown) => void;
+  readonly observer?: HostObserver | undefined;
 }
 
 /**
@@ -57,6 +60,8 @@ export class SnapshotPolicy {
     this.track(replica.log.compacted(meta, compactIndex));
     replica.bytesSinceSnapshot = 0;
     replica.compactions++;
+    this.options.observer?.onSnapshotTaken(replica.group, meta, replica.machine.digest());
+    this.options.observer?.onCompact(replica.group, compactIndex);
   }
 
   /** The stored entries up to `compactIndex` are to go (the in-memory log drops them at once). */
@@ -97,6 +102,8 @@ export class SnapshotPolicy {
     const { store } = this.options;
     // The store reads its view before the first await, so meta and the data agree.
     const taking = store.createSnapshot(replica.group, replica.range, meta, replica.machine.stateBlob());
+    const observer = this.options.observer;
+    const stateDigest = observer === undefined ? 0 : replica.machine.digest();
     this.track(
       taking.then(async (file) => {
         if ((this.installsBegun.get(replica) ?? 0) !== installsBefore) {
@@ -113,6 +120,8 @@ export class SnapshotPolicy {
         replica.bytesSinceSnapshot = 0;
         replica.snapshotsTaken++;
         replica.snapshotInProgress = false;
+        observer?.onSnapshotTaken(replica.group, meta, stateDigest);
+        observer?.onCompact(replica.group, compactIndex);
         this.options.logger.info(
           { group: replica.group, index: meta.index, bytes: file.size, compactedThrough: compactIndex },
           'wrote a snapshot file to send',
@@ -148,6 +157,7 @@ export class SnapshotPolicy {
     replica.writeWaiters.abandonThrough(meta.index);
     replica.reads.written(meta.index);
     await replica.log.installedSnapshot(meta);
+    this.options.observer?.onSnapshotApplied(replica.group, meta, replica.machine.digest());
     this.options.logger.info({ group: replica.group, index: meta.index, term: meta.term, keys }, 'installed a snapshot');
   }
 
@@ -155,11 +165,15 @@ export class SnapshotPolicy {
 
 /** Loads the replica's state machine from its stored range and state blob; returns the key count. */
 export async function restoreMachine(replica: Replica, stateBlob: Uint8Array, store: NodeStore): Promise<number> {
-  async function* records(): AsyncIterable<{ key: Uint8Array; record: Uint8Array }> {
-    for await (const record of store.scanUserRecords(replica.range)) yield { key: record.key, record: record.value };
+  let keys = 0;
+  async function* records(): AsyncIterable<StoredRecord> {
+    for await (const record of store.scanUserRecords(replica.range)) {
+      keys++;
+      yield { key: record.key, record: record.value };
+    }
   }
   await replica.machine.restore(stateBlob, records());
-  return replica.machine.size.keys;
+  return keys;
 }
 
 /** A leader with a follower in the middle of receiving a snapshot. */
