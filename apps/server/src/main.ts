@@ -1,3 +1,4 @@
+import { createServer as createHttpsServer } from 'node:https';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { startNode } from '@flotilla/multiraft';
@@ -32,7 +33,9 @@ const main = async (): Promise<void> => {
 
   const node = await startNode(config.node, logger);
   const app = createApp(node.service, { logger });
-  const server = serve({ fetch: app.fetch, hostname: config.clientListen.host, port: config.clientListen.port }, () => {
+  const listen = { fetch: app.fetch, hostname: config.clientListen.host, port: config.clientListen.port };
+  const https = config.tls === undefined ? {} : { createServer: createHttpsServer, serverOptions: { cert: config.tls.cert, key: config.tls.key } };
+  const server = serve({ ...listen, ...https }, () => {
     logger.info(
       {
         clientUrl: config.node.advertiseClientUrl,
