@@ -22,6 +22,7 @@ export default defineConfig({
       project('transport', 'packages/transport'),
       project('kv', 'packages/kv'),
       project('multiraft', 'packages/multiraft'),
+      project('placement', 'packages/placement'),
       project('server', 'apps/server'),
       project('bench', 'apps/bench'),
       project('client', 'packages/client'),

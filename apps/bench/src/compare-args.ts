@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { parseChoiceFlag, parseIntegerFlag, parseNumberFlag } from './flag-values.js';
 import type { TargetKind } from './load-spec.js';
 import { TARGET_KINDS } from './load-spec.js';
+import { GENERATOR_KINDS } from './workloads.js';
+import type { GeneratorKind } from './workloads.js';
 import { UsageError } from './usage-error.js';
 
 export const COMPARE_USAGE = `usage: pnpm bench:compare -- [flags]
@@ -11,6 +13,11 @@ export const COMPARE_USAGE = `usage: pnpm bench:compare -- [flags]
   --duration S          measured seconds per workload (default 8)
   --warmup S            unmeasured seconds before each workload (default 2)
   --only etcd|flotilla  run one side only
+  --generator node|wrk  node: the bench's own generator, in this process (default); wrk: the
+                        wrk binary (apt-get install wrk), a C generator whose cost per request
+                        is small, for puts, linearizable gets and hot-key puts
+  --shards LIST         the Flotilla clusters to run, by shard count (default 1,8; 8 is the
+                        default of a new cluster)
   --server-main PATH    the built Flotilla server (default apps/server/dist/main.js)
   --etcd PATH           the etcd binary (default: etcd on PATH; etcd is skipped when absent)
   --out-dir DIR         where the JSON result goes (default bench-results)
@@ -19,12 +26,16 @@ export const COMPARE_USAGE = `usage: pnpm bench:compare -- [flags]
   --json                print the JSON result on stdout instead of the table`;
 
 const MAX_ROUNDS = 100;
+const MAX_SHARDS = 4096;
 
 export interface CompareOptions {
   readonly rounds: number;
   readonly durationS: number;
   readonly warmupS: number;
   readonly only: TargetKind | undefined;
+  readonly generator: GeneratorKind;
+  /** One Flotilla cluster per entry, with that many shards. */
+  readonly shardCounts: readonly number[];
   readonly serverMain: string | undefined;
   readonly etcdPath: string | undefined;
   readonly outDir: string;
@@ -47,6 +58,8 @@ export function parseCompareArgs(argv: readonly string[]): CompareCommand {
         duration: { type: 'string' },
         warmup: { type: 'string' },
         only: { type: 'string' },
+        generator: { type: 'string' },
+        shards: { type: 'string' },
         'server-main': { type: 'string' },
         etcd: { type: 'string' },
         'out-dir': { type: 'string' },
@@ -69,6 +82,8 @@ export function parseCompareArgs(argv: readonly string[]): CompareCommand {
       durationS: parseNumberFlag('duration', flags.duration ?? '8', 0.1, 3600),
       warmupS: parseNumberFlag('warmup', flags.warmup ?? '2', 0, 3600),
       only: flags.only === undefined ? undefined : parseChoiceFlag('only', flags.only, TARGET_KINDS),
+      generator: parseChoiceFlag('generator', flags.generator ?? 'node', GENERATOR_KINDS),
+      shardCounts: [...new Set((flags.shards ?? '1,8').split(',').map((text) => parseIntegerFlag('shards', text, 1, MAX_SHARDS)))],
       serverMain: flags['server-main'],
       etcdPath: flags.etcd,
       outDir,

@@ -11,7 +11,6 @@ import type { RunningCluster } from './local-cluster.js';
 import { UsageError } from './usage-error.js';
 
 export const BASELINE_ID = 'etcd';
-const FLOTILLA_SHARD_COUNTS = [1, 12];
 
 export interface SystemPlan {
   readonly id: string;
@@ -37,7 +36,7 @@ export function planSystems(options: CompareOptions): SystemPlan[] {
   }
   if (options.only !== 'etcd') {
     const serverMain = resolve(options.serverMain ?? BUILT_SERVER_MAIN);
-    for (const shards of FLOTILLA_SHARD_COUNTS) {
+    for (const shards of options.shardCounts) {
       plans.push({
         id: `flotilla-${shards}`,
         label: `F×${shards}`,

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CompareOptions } from './compare-args.js';
+import type { LoadSpec } from './load-spec.js';
 import type { SystemPlan } from './compare-plan.js';
 import { remainingRunS } from './expected-run-time.js';
 import { formatDurationS } from './format.js';
@@ -15,7 +16,8 @@ import { rotatedOrder } from './round-order.js';
 import { runLoad } from './run-load.js';
 import { summarizeRun } from './run-summary.js';
 import type { RunSummary } from './run-summary.js';
-import { COMPARE_WORKLOADS, preloadSpec, workloadSpec } from './workloads.js';
+import { preloadSpec, workloadSpec, workloadsOf } from './workloads.js';
+import { runWrk } from './wrk-run.js';
 
 /** One system's part in one round. */
 export interface SystemTurn {
@@ -38,18 +40,36 @@ export interface RoundsContext {
   /** Data dirs to remove if the run is interrupted. */
   readonly tempDirs: Set<string>;
   readonly flusher: PageCacheFlusher;
+  /** The wrk binary, when the run's generator is wrk. */
+  readonly wrkPath: string | undefined;
 }
 
-async function runWorkloads(plan: SystemPlan, cluster: RunningCluster, options: CompareOptions, label: string): Promise<Map<string, RunSummary>> {
+/**
+ * A workload under wrk: first run for the warmup and thrown away (the settle rule, the same for
+ * every system), then run again and measured.
+ */
+async function runWrkWorkload(wrkPath: string, spec: LoadSpec, options: CompareOptions, label: string): Promise<RunSummary> {
+  const op = spec.readRatio === 1 ? 'read' : 'write';
+  if (options.warmupS > 0) await runWrk({ wrkPath, spec, op, durationS: options.warmupS });
+  process.stderr.write(`${label}: measuring for ${options.durationS} s\n`);
+  return runWrk({ wrkPath, spec, op, durationS: options.durationS });
+}
+
+async function runWorkloads(plan: SystemPlan, cluster: RunningCluster, options: CompareOptions, context: RoundsContext, label: string): Promise<Map<string, RunSummary>> {
   const runs = new Map<string, RunSummary>();
   const shape = { target: plan.kind, endpoints: cluster.endpoints, seed: options.seed };
   let preloaded = false;
-  for (const workload of COMPARE_WORKLOADS) {
+  for (const workload of workloadsOf(options.generator)) {
     if (workload.readsPreloadedKeys && !preloaded) {
       const preload = await runLoad(preloadSpec(shape));
       const failed = preload.writes.errorCount;
       if (failed > 0) process.stderr.write(`${label}: ${failed} preload puts failed; reads of those keys will count as not found\n`);
       preloaded = true;
+    }
+    if (context.wrkPath !== undefined) {
+      const spec = workloadSpec(workload, shape, options.durationS, 0);
+      runs.set(workload.name, await runWrkWorkload(context.wrkPath, spec, options, `${label} ${workload.name}`));
+      continue;
     }
     const progress = createProgressPrinter(`${label} ${workload.name}`);
     const run = await runLoad(workloadSpec(workload, shape, options.durationS, options.warmupS), {
@@ -80,7 +100,7 @@ async function runTurn(plan: SystemPlan, round: number, options: CompareOptions,
   }
   let runs: Map<string, RunSummary>;
   try {
-    runs = await runWorkloads(plan, cluster, options, label);
+    runs = await runWorkloads(plan, cluster, options, context, label);
   } finally {
     await cluster.stop();
   }

@@ -20,7 +20,7 @@ import { formatDurationS } from './format.js';
 import { stopEveryServer } from './local-cluster.js';
 import { PageCacheFlusher } from './page-cache-flusher.js';
 import { UsageError } from './usage-error.js';
-import { COMPARE_WORKLOADS, KEY_SIZE_BYTES, PRELOAD_NOTE, VALUE_SIZE_BYTES } from './workloads.js';
+import { KEY_SIZE_BYTES, PRELOAD_NOTE, VALUE_SIZE_BYTES, workloadsOf } from './workloads.js';
 
 /**
  * A rough figure for the time estimate only (never for a result): per cluster per round, the
@@ -49,8 +49,12 @@ function notes(options: CompareOptions, plans: readonly SystemPlan[], rounds: re
     `rounds: every system started fresh each round, in rotated order (${orders.join('; ')})`,
     flusher.note(),
     PRELOAD_NOTE,
-    `cores: the generator runs in this process (one thread) beside the 3 server processes, all sharing ${availableParallelism()} cores; ` +
-      `it used at most ${peakCpu}% of one core (its capacity: pnpm bench:selftest). etcd is driven through its v3 JSON gateway, Flotilla through its HTTP API`,
+    options.generator === 'wrk'
+      ? `cores: wrk (one thread per member, connections split evenly over them) runs beside the 3 server processes, all sharing ${availableParallelism()} cores; ` +
+        `it used at most ${peakCpu}% of one core. Settle rule, the same for every system: each workload first runs ${options.warmupS} s unmeasured. ` +
+        `etcd is driven through its v3 JSON gateway, Flotilla through its HTTP API`
+      : `cores: the generator runs in this process (one thread) beside the 3 server processes, all sharing ${availableParallelism()} cores; ` +
+        `it used at most ${peakCpu}% of one core (its capacity: pnpm bench:selftest). etcd is driven through its v3 JSON gateway, Flotilla through its HTTP API`,
   ];
   for (const plan of plans) {
     if (plan.unavailable !== undefined) lines.push(`${plan.label}: skipped: ${plan.unavailable}`);
@@ -79,24 +83,27 @@ async function main(tempDirs: Set<string>): Promise<number> {
   const options = command.options;
   const plans = planSystems(options);
   const runnable = plans.filter((plan) => plan.unavailable === undefined);
+  const wrkPath = options.generator === 'wrk' ? findOnPath('wrk') : undefined;
+  if (options.generator === 'wrk' && wrkPath === undefined) throw new UsageError('--generator wrk, but there is no wrk on PATH (apt-get install wrk)');
+  const workloads = workloadsOf(options.generator);
   const syncPath = findOnPath('sync');
   const flusher = new PageCacheFlusher(syncPath === undefined ? undefined : [syncPath]);
   if (syncPath === undefined) process.stderr.write('no `sync` on PATH: dirty pages will not be flushed between systems\n');
   const expectedS = expectedRunS({
     systems: runnable.length,
-    workloads: COMPARE_WORKLOADS.length,
+    workloads: workloads.length,
     rounds: options.rounds,
     durationS: options.durationS,
     warmupS: options.warmupS,
     clusterOverheadS: CLUSTER_OVERHEAD_ESTIMATE_S,
   });
   process.stderr.write(
-    `${runnable.length} systems × ${COMPARE_WORKLOADS.length} workloads × ${options.rounds} rounds × (${options.durationS} s + ${options.warmupS} s warmup) ` +
+    `${runnable.length} systems × ${workloads.length} workloads × ${options.rounds} rounds × (${options.durationS} s + ${options.warmupS} s warmup) ` +
       `+ about ${CLUSTER_OVERHEAD_ESTIMATE_S} s per cluster start: expect about ${formatDurationS(expectedS)}\n`,
   );
   const startedAt = new Date();
-  const rounds = await runRounds(runnable, options, { tempDirs, flusher });
-  const workloadNames = COMPARE_WORKLOADS.map((workload) => workload.name);
+  const rounds = await runRounds(runnable, options, { tempDirs, flusher, wrkPath });
+  const workloadNames = workloads.map((workload) => workload.name);
   const roundRuns = rounds.map((round) => new Map(round.turns.map((turn) => [turn.systemId, turn.runs])));
   const rows = compareRows(workloadNames, plans, roundRuns, BASELINE_ID);
   const noteLines = notes(options, plans, rounds, flusher);
@@ -104,6 +111,7 @@ async function main(tempDirs: Set<string>): Promise<number> {
     startedAt: startedAt.toISOString(),
     host: { cores: availableParallelism(), node: process.version, etcd: etcdVersion(options.etcdPath ?? findOnPath('etcd')) },
     roundCount: options.rounds,
+    generator: options.generator,
     durationS: options.durationS,
     warmupS: options.warmupS,
     notes: noteLines,

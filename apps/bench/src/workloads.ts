@@ -19,11 +19,30 @@ export interface Workload {
   readonly readsPreloadedKeys: boolean;
 }
 
+/** The bench's own generator: closed-loop clients, and the mixed workload wrk cannot do. */
 export const COMPARE_WORKLOADS: readonly Workload[] = [
   ...[1, 16, 64, 256].map((clients) => ({ name: `put c=${clients}`, clients, readRatio: 0, keySpace: PUT_KEY_SPACE, readsPreloadedKeys: false })),
   { name: 'get lin. c=64', clients: 64, readRatio: 1, keySpace: READ_KEY_SPACE, readsPreloadedKeys: true },
   { name: '90/10 get/put c=64', clients: 64, readRatio: 0.9, keySpace: READ_KEY_SPACE, readsPreloadedKeys: true },
 ];
+
+/** wrk gives each member one thread and each thread an equal share: 63 is 21 connections per member. */
+export const WRK_CONNECTIONS = 63;
+/** Concurrent writers to a few keys, as lock and counter users make them. */
+export const HOT_KEY_SPACE = 10;
+
+/** The headline workloads, driven by wrk; one kind of operation each, since wrk's histogram is one. */
+export const WRK_WORKLOADS: readonly Workload[] = [
+  { name: 'put c=1', clients: 1, readRatio: 0, keySpace: PUT_KEY_SPACE, readsPreloadedKeys: false },
+  { name: `put c=${WRK_CONNECTIONS}`, clients: WRK_CONNECTIONS, readRatio: 0, keySpace: PUT_KEY_SPACE, readsPreloadedKeys: false },
+  { name: `get lin. c=${WRK_CONNECTIONS}`, clients: WRK_CONNECTIONS, readRatio: 1, keySpace: READ_KEY_SPACE, readsPreloadedKeys: true },
+  { name: `put ${HOT_KEY_SPACE} hot keys c=${WRK_CONNECTIONS}`, clients: WRK_CONNECTIONS, readRatio: 0, keySpace: HOT_KEY_SPACE, readsPreloadedKeys: false },
+];
+
+export type GeneratorKind = 'node' | 'wrk';
+export const GENERATOR_KINDS: readonly GeneratorKind[] = ['node', 'wrk'];
+
+export const workloadsOf = (generator: GeneratorKind): readonly Workload[] => (generator === 'wrk' ? WRK_WORKLOADS : COMPARE_WORKLOADS);
 
 export const PRELOAD_NOTE =
   `gets and the 90/10 mix read keys 0..${READ_KEY_SPACE - 1}, all written first by one sequential put pass ` +

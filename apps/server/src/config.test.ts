@@ -45,10 +45,49 @@ describe('parseCommandLine', () => {
     });
   });
 
-  it('warns loudly about the development secret, and not when a secret is given', () => {
-    expect(run([]).warnings.join('\n')).toContain('DEVELOPMENT CLUSTER SECRET');
+  it('warns about the development secret on loopback, and not when a secret is given', () => {
+    expect(run([]).warnings.join('\n')).toContain('development cluster secret');
     expect(run(['--cluster-secret', 'a-long-enough-secret']).warnings).toEqual([]);
     expect(run(['--cluster-secret', 'short']).warnings.join('\n')).toContain('shorter than 16');
+  });
+
+  it('refuses the development secret on any address other machines can reach', () => {
+    for (const argv of [
+      ['--peer-listen=10.1.2.3:7101'],
+      ['--listen=192.168.1.5:7001'],
+      ['--peers=1=127.0.0.1:7101,2=node2.example:7101'],
+      ['--listen=0.0.0.0:7001', '--advertise-client-url=http://node1.example:7001'],
+    ]) {
+      expect(failure(argv)).toMatch(/reachable from other machines.*--cluster-secret/);
+      expect(run([...argv, '--cluster-secret=a-long-enough-secret']).warnings).toEqual([]);
+    }
+    expect(run(['--peers=1=127.0.0.2:7101,2=[::1]:7102', '--peer-listen=localhost:7101']).warnings.join('\n')).toContain('development');
+  });
+
+  it('reads the cluster secret from a file, and refuses it given twice', () => {
+    const files = new Map([['/etc/flotilla/secret', 'a-secret-from-a-file\n']]);
+    const readText = (path: string): string => {
+      const text = files.get(path);
+      if (text === undefined) throw new Error('ENOENT: no such file');
+      return text;
+    };
+    const parsed = parseCommandLine(['--cluster-secret-file=/etc/flotilla/secret', '--peer-listen=10.0.0.1:7101'], {}, readText);
+    expect(parsed.kind === 'run' && parsed.config.node.clusterSecret).toBe('a-secret-from-a-file');
+    expect(() => parseCommandLine(['--cluster-secret-file=/etc/flotilla/nope'], {}, readText)).toThrow(/--cluster-secret-file: cannot read "\/etc\/flotilla\/nope": ENOENT/);
+    expect(failure(['--cluster-secret-file=/x', '--cluster-secret=a-long-enough-secret'])).toMatch(/give one/);
+  });
+
+  it('turns on TLS with --cert, --key and --ca together, and advertises https', () => {
+    const readText = (path: string): string => `PEM of ${path}`;
+    const parsed = parseCommandLine(['--cert=/pki/n1.crt', '--key=/pki/n1.key', '--ca=/pki/ca.crt'], {}, readText);
+    if (parsed.kind !== 'run') throw new Error('expected a config');
+    const tls = { cert: 'PEM of /pki/n1.crt', key: 'PEM of /pki/n1.key', ca: 'PEM of /pki/ca.crt' };
+    expect(parsed.config.tls).toEqual(tls);
+    expect(parsed.config.node.peerTls).toEqual(tls);
+    expect(parsed.config.node.advertiseClientUrl).toBe('https://127.0.0.1:7001');
+    expect(run([]).tls).toBeUndefined();
+    expect(run([]).node.peerTls).toBeUndefined();
+    expect(failure(['--cert=/a', '--key=/b'])).toMatch(/--cert, --key and --ca go together; only --cert, --key given/);
   });
 
   it('reads every flag in both spellings', () => {

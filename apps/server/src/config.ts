@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import type { NodeConfig, PeerAddress } from '@flotilla/multiraft';
+import type { NodeConfig, PeerAddress, TlsMaterial } from '@flotilla/multiraft';
 import { nodeId } from '@flotilla/raft';
 import type { NodeId } from '@flotilla/raft';
 import { DEFAULT_CONNECTION_LIMITS } from './connection-guard.js';
@@ -18,6 +20,8 @@ export interface ServerConfig {
   readonly clientListen: PeerAddress;
   readonly connectionLimits: ConnectionLimits;
   readonly logLevel: LogLevel;
+  /** HTTPS for clients and mutual TLS for peers, from --cert, --key and --ca; absent: plain. */
+  readonly tls: TlsMaterial | undefined;
   /** Things the operator must hear about, logged once a logger exists. */
   readonly warnings: readonly string[];
 }
@@ -45,7 +49,11 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'peer-listen', help: 'host:port for other nodes (default: this node\'s entry in --peers, else 127.0.0.1:7101)' },
   { name: 'peers', help: 'every initial member as id=host:port,... (default: this node alone)' },
   { name: 'shards', help: 'shards of a freshly bootstrapped cluster', fallback: '8' },
-  { name: 'cluster-secret', help: 'shared secret nodes authenticate with (default: a development secret)' },
+  { name: 'cluster-secret', help: 'shared secret nodes authenticate with (default on loopback only: a development secret)' },
+  { name: 'cluster-secret-file', help: 'a file holding the cluster secret (instead of --cluster-secret)' },
+  { name: 'cert', help: "PEM file: this node's certificate, for clients (HTTPS) and peers (mutual TLS)" },
+  { name: 'key', help: 'PEM file: the private key of --cert' },
+  { name: 'ca', help: "PEM file: the CA that signs every member's certificate; peers must present one" },
   { name: 'tick-ms', help: 'milliseconds per raft tick', fallback: '100' },
   { name: 'election-ticks', help: 'election timeout in ticks', fallback: '10' },
   { name: 'heartbeat-ticks', help: 'heartbeat interval in ticks', fallback: '1' },
@@ -179,10 +187,29 @@ const parseLogLevel = (raw: RawValue): LogLevel => {
 
 const isUnspecifiedHost = (host: string): boolean => host === '0.0.0.0' || host === '::';
 
+/** Whether only this machine can reach `host`: the development secret is safe there and nowhere else. */
+const isLoopbackHost = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+
+/** Reads a file the flags name; an unreadable file is a ConfigError that names it. */
+export type TextFileReader = (path: string) => string;
+const readTextFile: TextFileReader = (path) => readFileSync(path, 'utf8');
+
+const readFlagFile = (raw: RawValue, readText: TextFileReader): string => {
+  try {
+    return readText(resolve(raw.text));
+  } catch (error) {
+    throw new ConfigError(`${raw.source}: cannot read "${raw.text}": ${error instanceof Error ? error.message : String(error)}`);
+  }
+};
+
+const TLS_FLAGS = ['cert', 'key', 'ca'] as const;
+
 /** Parses the command line and environment; `{ kind: 'help' }` for --help. Throws ConfigError. */
 export const parseCommandLine = (
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  readText: TextFileReader = readTextFile,
 ): CommandLine => {
   const { flags, help } = readFlags(argv);
   if (help) return { kind: 'help' };
@@ -223,18 +250,43 @@ export const parseCommandLine = (
       : (ownListed ?? parseAddress({ text: DEFAULT_PEER_LISTEN, source: 'the default of --peer-listen' }));
   const peers = listedPeers ?? new Map([[id, peerListen]]);
 
+  const tlsRaw = TLS_FLAGS.map((name) => lookup(name));
+  const tlsGiven = tlsRaw.filter((raw) => raw !== undefined);
+  if (tlsGiven.length > 0 && tlsGiven.length < TLS_FLAGS.length) {
+    throw new ConfigError(`--cert, --key and --ca go together; only ${tlsGiven.map((raw) => raw.source).join(', ')} given`);
+  }
+  const [certRaw, keyRaw, caRaw] = tlsRaw;
+  const tls: TlsMaterial | undefined =
+    certRaw === undefined || keyRaw === undefined || caRaw === undefined
+      ? undefined
+      : { cert: readFlagFile(certRaw, readText), key: readFlagFile(keyRaw, readText), ca: readFlagFile(caRaw, readText) };
+
   const clientListen = parseAddress(required('listen'));
   const advertiseRaw = lookup('advertise-client-url');
   if (advertiseRaw === undefined && isUnspecifiedHost(clientListen.host)) {
     throw new ConfigError(`--listen ${formatAddress(clientListen)} binds every interface: give --advertise-client-url`);
   }
+  const scheme = tls === undefined ? 'http' : 'https';
   const advertiseClientUrl = parseClientUrl(
-    advertiseRaw ?? { text: `http://${formatAddress(clientListen)}`, source: 'the URL derived from --listen' },
+    advertiseRaw ?? { text: `${scheme}://${formatAddress(clientListen)}`, source: 'the URL derived from --listen' },
   );
 
-  const secretRaw = lookup('cluster-secret');
+  const secretFlag = lookup('cluster-secret');
+  const secretFileRaw = lookup('cluster-secret-file');
+  if (secretFlag !== undefined && secretFileRaw !== undefined) {
+    throw new ConfigError(`${secretFlag.source} and ${secretFileRaw.source} both give the cluster secret; give one`);
+  }
+  const secretRaw: RawValue | undefined =
+    secretFileRaw === undefined ? secretFlag : { text: readFlagFile(secretFileRaw, readText).trim(), source: secretFileRaw.source };
   if (secretRaw === undefined) {
-    warnings.push('USING THE BUILT-IN DEVELOPMENT CLUSTER SECRET: anyone can join this cluster; set --cluster-secret');
+    const exposed = [clientListen, peerListen, ...peers.values()].find((address) => !isLoopbackHost(address.host));
+    if (exposed !== undefined) {
+      throw new ConfigError(
+        `${formatAddress(exposed)} is reachable from other machines, and the built-in development secret would let anyone join: ` +
+          'give --cluster-secret or --cluster-secret-file',
+      );
+    }
+    warnings.push('using the built-in development cluster secret: fine on loopback only; set --cluster-secret for anything else');
   } else if (secretRaw.text.length < MIN_CLUSTER_SECRET_CHARS) {
     warnings.push(`${secretRaw.source} is shorter than ${MIN_CLUSTER_SECRET_CHARS} characters: easy to guess`);
   }
@@ -267,6 +319,7 @@ export const parseCommandLine = (
     maxPendingBytes: integer('max-pending-bytes', 1, 2 ** 36),
     requestTimeoutMs: integer('request-timeout-ms', 1, 600_000),
     balanceIntervalMs: integer('balance-interval-ms', 100, 86_400_000),
+    ...(tls === undefined ? {} : { peerTls: tls }),
   };
   const connectionLimits: ConnectionLimits = {
     ...DEFAULT_CONNECTION_LIMITS,
@@ -276,6 +329,6 @@ export const parseCommandLine = (
   };
   return {
     kind: 'run',
-    config: { node, clientListen, connectionLimits, logLevel: parseLogLevel(required('log-level')), warnings },
+    config: { node, clientListen, connectionLimits, logLevel: parseLogLevel(required('log-level')), tls, warnings },
   };
 };

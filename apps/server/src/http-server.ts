@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
@@ -16,6 +17,8 @@ export interface HttpServerOptions {
   /** The app's counters (`createApp`), so `/v1/status` shows what the server did. */
   readonly counters: HttpCounters;
   readonly limits: ConnectionLimits;
+  /** HTTPS with this certificate and key; absent: plain HTTP. */
+  readonly tls?: { readonly cert: string; readonly key: string } | undefined;
 }
 
 /**
@@ -30,7 +33,9 @@ export const createHttpServer = (app: Hono, options: HttpServerOptions): Server 
     errorHandler: (error: unknown) =>
       jsonResponse(errorBody('bad_request', error instanceof Error ? error.message : 'the request could not be read'), 400),
   });
-  const server = createServer((request, response) => guard.admit(request, response, () => handle(request, response)));
+  const listener = (request: IncomingMessage, response: ServerResponse): void => guard.admit(request, response, () => handle(request, response));
+  const { tls } = options;
+  const server: Server = tls === undefined ? createServer(listener) : createHttpsServer({ cert: tls.cert, key: tls.key }, listener);
   guard.attach(server);
   server.on('clientError', (error: ParserError, socket) => {
     // A client gone mid-body is counted once, by the body reader of its request.

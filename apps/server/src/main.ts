@@ -34,7 +34,7 @@ const main = async (): Promise<void> => {
   const node = await startNode(config.node, logger);
   const counters = newHttpCounters();
   const app = createApp(node.service, { logger, counters });
-  const server = createHttpServer(app, { logger, counters, limits: config.connectionLimits });
+  const server = createHttpServer(app, { logger, counters, limits: config.connectionLimits, tls: config.tls });
   server.listen(config.clientListen.port, config.clientListen.host, () => {
     logger.info(
       {

@@ -1,4 +1,5 @@
 import type { NodeId } from '@flotilla/raft';
+import type { TlsMaterial } from '@flotilla/transport';
 import type { KvService } from './service.js';
 
 export interface PeerAddress {
@@ -31,6 +32,8 @@ export interface NodeConfig {
   readonly requestTimeoutMs: number;
   /** How often leaderships drift back to their preferred nodes (after restarts). */
   readonly balanceIntervalMs: number;
+  /** Mutual TLS between peers; absent: plain TCP (the cluster secret still authenticates). */
+  readonly peerTls?: TlsMaterial;
 }
 
 export interface RunningNode {

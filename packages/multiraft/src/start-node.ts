@@ -1,6 +1,6 @@
 import type { Random } from '@flotilla/raft';
 import { LevelNodeStore } from '@flotilla/storage';
-import { TcpTransport } from '@flotilla/transport';
+import { mutualTlsSockets, TcpTransport } from '@flotilla/transport';
 import { assembleNode } from './assemble-node.js';
 import { clusterIdFor, clusterSeedOf } from './bootstrap.js';
 import type { NodeConfig, RunningNode } from './node-config.js';
@@ -20,6 +20,7 @@ export async function startNode(config: NodeConfig, logger: NodeLogger): Promise
     clusterSecret: config.clusterSecret,
     clusterId: await clusterIdFor(store, clusterSeedOf(config)),
     logger: coreLogger(logger, { component: 'transport' }),
+    ...(config.peerTls === undefined ? {} : { sockets: mutualTlsSockets(config.peerTls) }),
   });
   return assembleNode({ config, logger, store, transport, random: mathRandom });
 }

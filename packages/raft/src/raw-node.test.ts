@@ -7,6 +7,7 @@ import type { BasicStatus } from './status.js';
 import { TEST_GROUP, TestCluster, bytes, conf, text } from './testing/test-cluster.js';
 import { Xoshiro128 } from './xoshiro128.js';
 import { MessageType, NO_NODE, Role, groupId, nodeId } from './types.js';
+import type { Message } from './types.js';
 
 describe('RawNode end to end', () => {
   it('elects a leader and commits proposals on a 3-node group', () => {
@@ -54,6 +55,49 @@ describe('Ready contract', () => {
     // The leader does not count its own unpersisted entry.
     expect(node.status().progress?.find((p) => p.id === 1)?.match).toBeLessThan(ready.entries[0]?.index ?? 0);
     node.advance(ready);
+  });
+
+  it('asks for a sync for a new term or vote and for new entries, not for a commit index alone', () => {
+    const cluster = new TestCluster([1, 2, 3], { config: { preVote: false } });
+    const candidate = cluster.node(1);
+    candidate.campaign();
+    const voteReady = candidate.ready();
+    expect(voteReady.entries).toEqual([]);
+    expect(voteReady.mustSync).toBe(true);
+    candidate.advance(voteReady);
+    for (const message of voteReady.messages) cluster.deliver(message);
+    cluster.stabilize();
+
+    const leader = cluster.node(1);
+    leader.propose(bytes('x'));
+    const appendReady = leader.ready();
+    expect(appendReady.hardState).toBeUndefined();
+    expect(appendReady.mustSync).toBe(true);
+    cluster.get(1).storage.append(appendReady.entries);
+    leader.advance(appendReady);
+    cluster.deliver(appendReady.messagesBeforeSync.find((m) => m.to === 2) as Message);
+    const followerAppend = cluster.node(2).ready();
+    expect(followerAppend.entries.map((e) => text(e.data))).toEqual(['x']);
+    expect(followerAppend.mustSync).toBe(true);
+    cluster.get(2).storage.append(followerAppend.entries);
+    cluster.node(2).advance(followerAppend);
+    for (const message of followerAppend.messages) cluster.deliver(message);
+    cluster.stabilize();
+
+    // The leader tells its commit index in a heartbeat: the follower commits without a sync.
+    let beat: Message | undefined;
+    while (beat === undefined) {
+      leader.tick();
+      if (!leader.hasReady()) continue;
+      const ready = leader.ready();
+      beat = [...ready.messagesBeforeSync, ...ready.messages].find((m) => m.type === MessageType.HEARTBEAT && m.to === 2);
+      leader.advance(ready);
+    }
+    cluster.deliver(beat);
+    const commitReady = cluster.node(2).ready();
+    expect(commitReady.hardState?.commit).toBe(followerAppend.entries[0]?.index);
+    expect(commitReady.committedEntries.map((e) => text(e.data))).toEqual(['x']);
+    expect(commitReady.mustSync).toBe(false);
   });
 
   it('sends many proposed commands to each follower as one append, and commits them all', () => {

@@ -153,16 +153,18 @@ export class RawNode {
       if (termDurable && LEADER_OUTBOUND.has(message.type)) messagesBeforeSync.push(message);
       else messages.push(message);
     }
+    const entries = r.log.unstable.nextEntries();
     const ready: Ready = {
       ...(sameSoftState(softState, this.softState) ? {} : { softState }),
       ...(sameHardState(hardState, this.readyHardState) ? {} : { hardState }),
-      entries: r.log.unstable.nextEntries(),
+      entries,
       snapshotChunks: r.snapshotChunks,
       ...(snapshot === undefined ? {} : { snapshot }),
       committedEntries,
       messagesBeforeSync,
       messages,
       readStates: r.readStates,
+      mustSync: !termDurable || entries.length > 0 || r.snapshotChunks.length > 0 || snapshot !== undefined,
     };
     this.softState = softState;
     this.readyHardState = hardState;

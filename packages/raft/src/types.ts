@@ -211,6 +211,12 @@ export interface Ready {
   readonly messagesBeforeSync: readonly Message[];
   readonly messages: readonly Message[];
   readonly readStates: readonly ReadState[];
+  /**
+   * The host must sync its write of this Ready before sending `messages` (etcd's MustSync): a
+   * new term or vote, new entries, or snapshot data. A commit index alone needs no sync: a
+   * restart derives it again from the leader.
+   */
+  readonly mustSync: boolean;
 }
 
 export interface Logger {

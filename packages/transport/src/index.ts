@@ -17,6 +17,8 @@ export { TcpTransport } from './tcp-transport.js';
 export type { TcpTransportOptions } from './tcp-transport.js';
 export { plainTcpSockets } from './socket-factory.js';
 export type { SocketFactory } from './socket-factory.js';
+export { mutualTlsSockets } from './tls-sockets.js';
+export type { TlsMaterial } from './tls-sockets.js';
 export { MemoryHub } from './memory-hub.js';
 export type { LinkFaults, MemoryHubOptions } from './memory-hub.js';
 export { MemoryTransport } from './memory-transport.js';

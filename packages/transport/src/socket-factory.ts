@@ -3,8 +3,8 @@ import type { Server, Socket } from 'node:net';
 import type { PeerAddress } from './transport.js';
 
 /**
- * Where sockets come from. TLS later replaces this (tls.connect / tls.createServer give
- * net.Socket / net.Server subclasses); everything above speaks only frames.
+ * Where sockets come from: plain TCP, or mutual TLS (tls-sockets.ts; tls.connect and
+ * tls.createServer give net.Socket and net.Server subclasses). Everything above speaks frames.
  */
 export interface SocketFactory {
   connect(address: PeerAddress): Socket;

@@ -20,6 +20,7 @@ const ready = (parts: Partial<Ready>): Ready => ({
   messagesBeforeSync: [],
   messages: [],
   readStates: [],
+  mustSync: false,
   ...parts,
 });
 

@@ -1,0 +1,15 @@
+export type { ClusterMap, NodeRecord, NodeState, ShardRecord } from './cluster-map.js';
+export { INITIAL_EPOCH, isNotOlder, sameEpoch } from './shard-epoch.js';
+export type { ShardEpoch } from './shard-epoch.js';
+export { describeOperator } from './operator.js';
+export type { Operator, OperatorDraft, OperatorKind, OperatorPlan } from './operator.js';
+export { nextStep } from './operator-step.js';
+export type { OperatorStep, ShardView } from './operator-step.js';
+export type { PlacementCommand, PlacementRefusal, PlacementResult } from './placement-command.js';
+export { PlacementState } from './placement-state.js';
+export type { IdAllocators } from './placement-state.js';
+export { decodePlacementCommand, decodePlacementState, encodePlacementCommand, encodePlacementState, PlacementDecodeError } from './placement-codec.js';
+export { schedule } from './scheduler.js';
+export type { SchedulerInput, SchedulerSettings } from './scheduler.js';
+export { nodeStateChanges } from './liveness.js';
+export type { NodeStateChange } from './liveness.js';
