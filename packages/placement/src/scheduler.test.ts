@@ -169,7 +169,8 @@ describe('node liveness', () => {
     const harness = new Harness(4, 1, () => [1, 2, 3]);
     harness.setState(3, 'down');
     harness.setState(4, 'draining');
-    const lastHeardMs = (node: NodeId): number => ({ 1: 9_000, 2: 1_000, 3: 9_500, 4: 9_900 })[node] ?? 0;
+    const heardAtMs = new Map([1, 2, 3, 4].map((node, i) => [n(node), [9_000, 1_000, 9_500, 9_900][i] as number]));
+    const lastHeardMs = (node: NodeId): number => heardAtMs.get(node) ?? 0;
     expect(nodeStateChanges(harness.state, lastHeardMs, 10_000, 5_000)).toEqual([
       { node: n(2), state: 'down' },
       { node: n(3), state: 'up' },
