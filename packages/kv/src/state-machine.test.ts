@@ -285,7 +285,7 @@ describe('KvStateMachine as the host applies it', () => {
   });
 
   it('digests equal states equally and any key, meta or revision difference differently', () => {
-    const digestAfter = (commands: Command[]): number => {
+    const digestAfter = (commands: KvCommand[]): number => {
       const machine = new KvStateMachine(hasher);
       commands.forEach((command, i) => machine.apply(encodeCommand(command), i + 1));
       return machine.digest();
