@@ -1,11 +1,9 @@
 import type { NodeId } from '@flotilla/raft';
-import type { TlsMaterial } from '@flotilla/transport';
+import type { PeerAddress, TlsMaterial } from '@flotilla/transport';
 import type { KvService } from './service.js';
 
-export interface PeerAddress {
-  readonly host: string;
-  readonly port: number;
-}
+/** Where a node listens for its peers, as the transport dials it. */
+export type { PeerAddress };
 
 /** Everything one node process needs to start; the server fills it from flags and environment. */
 export interface NodeConfig {

@@ -1,4 +1,4 @@
-import type { DeleteResult, KvCommand, PutResult } from '@flotilla/kv';
+import type { DeleteResult, KvCommand, PutResult, ValueRecord } from '@flotilla/kv';
 import type { GroupId, NodeId, Role } from '@flotilla/raft';
 
 // The node's face towards its clients: what the HTTP server (apps/server) calls. The host
@@ -10,12 +10,8 @@ export type ReadConsistency =
   | { readonly kind: 'stale' };
 
 /** A key's value and its revisions, as the state machine stores them. */
-export interface KeyValue {
+export interface KeyValue extends ValueRecord {
   readonly key: Uint8Array;
-  readonly value: Uint8Array;
-  readonly createRevision: number;
-  readonly modRevision: number;
-  readonly version: number;
 }
 
 /** The command a client's write becomes, defined by the state machine that applies it. */

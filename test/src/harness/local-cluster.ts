@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clientUrlOf, describeExit, flotillaMembers, freeLoopbackPorts, loopbackNodes, peerAddressOf, ProcessCluster } from '@flotilla/server/launcher';
+import { describeExit, flotillaMembers, freeLoopbackPorts, loopbackNodes, peerAddressOf, ProcessCluster } from '@flotilla/server/launcher';
 import type { FlotillaMember, FlotillaNode, FlotillaSettings, ProcessExit } from '@flotilla/server/launcher';
 import { OutputTail } from './output-tail.js';
 
@@ -32,6 +32,8 @@ export interface ClusterNode extends FlotillaNode {
   readonly clientUrl: string;
 }
 
+const asClusterNode = ({ node, clientUrl }: FlotillaMember): ClusterNode => ({ ...node, clientUrl });
+
 /** Real server processes on loopback, each with its own data directory under the OS temp dir. */
 export class LocalCluster {
   readonly nodes: readonly ClusterNode[];
@@ -44,7 +46,6 @@ export class LocalCluster {
     private readonly baseDir: string,
     options: ClusterOptions,
   ) {
-    this.nodes = nodes.map((node) => ({ ...node, clientUrl: clientUrlOf(node) }));
     for (const node of nodes) this.outputs.set(node.id, new OutputTail());
     const { nodeCount: _nodeCount, ...settings } = { ...DEFAULTS, ...options };
     this.processes = new ProcessCluster(
@@ -59,6 +60,7 @@ export class LocalCluster {
         },
       }),
     );
+    this.nodes = this.processes.members.map(asClusterNode);
   }
 
   /** Allocates ports and directories; starts nothing. */
@@ -70,9 +72,7 @@ export class LocalCluster {
   }
 
   node(id: number): ClusterNode {
-    const node = this.nodes.find((candidate) => candidate.id === id);
-    if (node === undefined) throw new Error(`the cluster has no node ${id}`);
-    return node;
+    return asClusterNode(this.processes.member(id));
   }
 
   url(id: number): string {
