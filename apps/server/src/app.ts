@@ -13,6 +13,7 @@ import type { HttpCounters } from './http-counters.js';
 import { newHttpCounters } from './http-counters.js';
 import { bodyReader, ClientGoneError } from './request-body.js';
 import { httpErrorFromServiceError } from './service-error-response.js';
+import { createNodeMetrics, METRICS_PATH, registerMetricsRoute } from './metrics.js';
 import { pathOf, requestTarget, routingPath } from './request-target.js';
 
 /** A value (1 MiB) plus room for base64 and JSON around it in `/propose`. */
@@ -35,6 +36,7 @@ const ALLOWED_METHODS: readonly (readonly [string, readonly string[]])[] = [
   [HEALTH_PATH, ['GET', 'HEAD']],
   [LIVEZ_PATH, ['GET', 'HEAD']],
   [READYZ_PATH, ['GET', 'HEAD']],
+  [METRICS_PATH, ['GET', 'HEAD']],
 ];
 
 const isReadMethod = (method: string): boolean => method === 'GET' || method === 'HEAD';
@@ -58,6 +60,10 @@ export const createApp = (service: KvService, options: AppOptions): Hono => {
   const counters = options.counters ?? newHttpCounters();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const app = new Hono({ getPath: routingPath });
+  const metrics = createNodeMetrics(service, counters);
+
+  // First, so that its clock covers reading the body and its count every answer.
+  app.use('*', metrics.middleware);
 
   // Every body is read, within the limit, before a route (or a 405, or a 404) answers.
   app.use('*', bodyReader(maxBodyBytes));
@@ -65,6 +71,7 @@ export const createApp = (service: KvService, options: AppOptions): Hono => {
   registerKvRoutes(app, service);
   registerProposeRoutes(app, service);
   registerHealthRoutes(app, service, counters);
+  registerMetricsRoute(app, metrics);
 
   for (const [path, methods] of ALLOWED_METHODS) {
     app.all(path, (c) => {
