@@ -1,3 +1,4 @@
+import { loadOrCreateClusterSecret } from './launcher/cluster-secret-file.js';
 import { flotillaMembers, loopbackNodes, peerAddressOf } from './launcher/flotilla-nodes.js';
 import type { FlotillaMember } from './launcher/flotilla-nodes.js';
 import { describeExit } from './launcher/launched-process.js';
@@ -5,7 +6,8 @@ import { ProcessCluster } from './launcher/process-cluster.js';
 
 // A 3-node cluster on this machine for trying Flotilla out: three child processes of main.js,
 // their log lines prefixed with the node id, stopped together by Ctrl-C. Data lives under
-// ./data/node<id> of the current directory, so a second run finds the first run's cluster.
+// ./data/node<id> of the current directory, so a second run finds the first run's cluster, and
+// the cluster secret in ./data/cluster-secret, made on the first run.
 
 /** Client ports 7001-7003 and peer ports 7101-7103, the ones the examples below use. */
 const PORTS = [7001, 7101, 7002, 7102, 7003, 7103];
@@ -16,6 +18,7 @@ const STOP_PATIENCE_MS = 40_000;
 const nodes = loopbackNodes(PORTS, (id) => `./data/node${id}`);
 const members = flotillaMembers({
   nodes,
+  clusterSecret: loadOrCreateClusterSecret('./data/cluster-secret'),
   outputOf: (node) => ({
     onLine: (line, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(`node${node.id} | ${line}\n`),
   }),
