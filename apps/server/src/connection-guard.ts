@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 import type { Logger } from 'pino';
 import type { HttpCounters } from './http-counters.js';
 
@@ -60,7 +61,8 @@ export class ConnectionGuard {
       this.counters.connectionsRefused += 1;
       this.logger.debug({ remote: dropped?.remoteAddress }, `refused a connection: ${this.limits.maxConnections} are open`);
     });
-    server.on('connection', (socket: Socket) => {
+    // Over HTTPS a request's socket is the TLS socket, which exists once the handshake is done.
+    server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', (socket: Socket) => {
       const connection: Connection = { socket, waiting: [], answering: false, unreadBytes: 0 };
       this.#connections.set(socket, connection);
       socket.on('drain', () => this.#measure(connection));

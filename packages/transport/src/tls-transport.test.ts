@@ -7,8 +7,8 @@ import type { Message, NodeId } from '@flotilla/raft';
 import type { SocketFactory } from './socket-factory.js';
 import { plainTcpSockets } from './socket-factory.js';
 import { TcpTransport } from './tcp-transport.js';
-import { makeTestPki } from './test-pki.js';
-import type { TestPki } from './test-pki.js';
+import { makeTestPki } from './testing/test-pki.js';
+import type { TestPki } from './testing/test-pki.js';
 import { mutualTlsSockets } from './tls-sockets.js';
 import type { PeerAddress } from './transport.js';
 

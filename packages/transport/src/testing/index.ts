@@ -1,2 +1,3 @@
 // The testing entry (`@flotilla/transport/testing`): TypeScript source for vitest, never built.
 export * from './conformance.js';
+export * from './test-pki.js';

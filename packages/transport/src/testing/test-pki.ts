@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TlsMaterial } from './tls-sockets.js';
+import type { TlsMaterial } from '../tls-sockets.js';
 
 export interface TestPki {
   readonly member: TlsMaterial;
