@@ -14,6 +14,7 @@ import { newHttpCounters } from './http-counters.js';
 import { bodyReader, ClientGoneError } from './request-body.js';
 import { httpErrorFromServiceError } from './service-error-response.js';
 import { createNodeMetrics, METRICS_PATH, registerMetricsRoute } from './metrics.js';
+import { registerUiRoute, UI_PATH } from './ui/cluster-page.js';
 import { pathOf, requestTarget, routingPath } from './request-target.js';
 
 /** A value (1 MiB) plus room for base64 and JSON around it in `/propose`. */
@@ -37,6 +38,7 @@ const ALLOWED_METHODS: readonly (readonly [string, readonly string[]])[] = [
   [LIVEZ_PATH, ['GET', 'HEAD']],
   [READYZ_PATH, ['GET', 'HEAD']],
   [METRICS_PATH, ['GET', 'HEAD']],
+  [UI_PATH, ['GET', 'HEAD']],
 ];
 
 const isReadMethod = (method: string): boolean => method === 'GET' || method === 'HEAD';
@@ -72,6 +74,7 @@ export const createApp = (service: KvService, options: AppOptions): Hono => {
   registerProposeRoutes(app, service);
   registerHealthRoutes(app, service, counters);
   registerMetricsRoute(app, metrics);
+  registerUiRoute(app);
 
   for (const [path, methods] of ALLOWED_METHODS) {
     app.all(path, (c) => {
