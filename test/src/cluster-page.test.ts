@@ -32,18 +32,19 @@ describe('the cluster page, in a real headless Chromium', () => {
     const url = cluster().url(1);
     const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
     await page.goto(`${url}/ui`);
-    await page.waitForFunction(() => document.querySelector('#node')?.textContent === '1');
-    await page.waitForFunction((shards) => document.querySelectorAll('#shards tbody tr').length === shards, SHARDS);
+    await expect.poll(() => page.locator('#node').textContent()).toBe('1');
+    await expect.poll(() => page.locator('#shards tbody tr').count()).toBe(SHARDS);
     const members = await page.locator('#members tbody tr td:first-child').allTextContents();
     expect(members).toEqual(['1 (this node)', '2', '3']);
     const roles = await page.locator('#shards tbody tr td:nth-child(3)').allTextContents();
     expect(roles.every((role) => role === 'leader' || role === 'follower')).toBe(true);
-    await expect(page.locator('#readiness').textContent()).resolves.toBe('Ready.');
+    await expect.poll(() => page.locator('#readiness').textContent()).toBe('Ready.');
 
     // A burst of writes through this node: the rate it shows must rise above zero.
     await Promise.all(Array.from({ length: 200 }, (_, i) => putKey(url, `ui/burst/${i}`, 'x').then((outcome) => expectStatus(outcome, 200, `put ${i}`))));
-    await page.waitForFunction(() => Number((document.querySelector('#rate')?.textContent ?? '0').replaceAll(',', '')) > 0, undefined, { timeout: 10_000 });
-    await page.waitForFunction(() => (document.querySelector('#p99')?.textContent ?? '').startsWith('≤'), undefined, { timeout: 10_000 });
+    const shownRate = async (): Promise<number> => Number(((await page.locator('#rate').textContent()) ?? '0').replaceAll(',', ''));
+    await expect.poll(shownRate, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('#p99').textContent(), { timeout: 10_000 }).toMatch(/^≤/);
     mkdirSync(dirname(SCREENSHOT_PATH), { recursive: true });
     await page.screenshot({ path: SCREENSHOT_PATH, fullPage: true });
   });
