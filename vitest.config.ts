@@ -14,7 +14,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: sourceConditions, externalConditions: sourceConditions } },
   test: {
     reporters: process.env['CI'] ? ['default', ['json', { outputFile: 'test-results.json' }]] : ['default'],
-    coverage: { provider: 'v8', include: ['packages/raft/src/**/*.ts'], exclude: ['**/*.test.ts'], reporter: ['text-summary', 'json-summary'] },
+    coverage: { provider: 'v8', include: ['packages/raft/src/**/*.ts'], exclude: ['**/*.test.ts', '**/testing/**'], reporter: ['text-summary', 'json-summary'] },
     projects: [
       project('raft', 'packages/raft'),
       project('testkit', 'packages/testkit', { testTimeout: 600_000 }),

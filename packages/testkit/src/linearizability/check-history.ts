@@ -7,7 +7,7 @@ import type { KvOperation } from './operation.js';
 import { searchKey } from './search-key.js';
 import { validateOperation } from './validate-operation.js';
 
-/** About half a second of search on one core; the largest shared vector needs under five thousand steps a key. */
+/** About half a second of search on one core; the largest labelled history (fixtures/histories) needs under five thousand steps a key. */
 export const defaultMaxStepsPerKey = 5_000_000;
 export const defaultMaxCacheBytesPerKey = 256 * 1024 * 1024;
 

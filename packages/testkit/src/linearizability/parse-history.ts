@@ -2,7 +2,7 @@ import { InvalidHistoryError } from './invalid-history-error.js';
 import type { KvOperation } from './operation.js';
 import { validateOperation } from './validate-operation.js';
 
-/** Parses the shared history format: one JSON operation a line; blank lines are skipped. */
+/** Parses a history in JSON lines (the format of fixtures/histories): one operation a line; blank lines are skipped. */
 export function parseHistoryJsonl(text: string): KvOperation[] {
   const operations: KvOperation[] = [];
   const lines = text.split('\n');
