@@ -36,7 +36,7 @@ describe('the flotilla CLI on a real cluster', () => {
       ['KEY', 'VALUE', 'CREATE_REV', 'MOD_REV', 'VERSION'],
       ['cli/greeting', 'hello world', modRevision, modRevision, '1'],
     ]);
-    const json = expectExit(await flotilla('get', 'cli/greeting', '-w', 'json', '--consistency', 'stale'), 0);
+    const json = expectExit(await flotilla('get', 'cli/greeting', '-w', 'json'), 0);
     expect(JSON.parse(json.stdout)).toEqual({
       key: 'cli/greeting',
       value: 'hello world',
@@ -47,8 +47,9 @@ describe('the flotilla CLI on a real cluster', () => {
     expect(expectExit(await flotilla('get', 'cli/greeting', '--print-value-only'), 0).stdout).toBe('hello world\n');
 
     expectExit(await runFlotilla([endpointsFlag(), 'put', 'cli/from-stdin'], { stdin: 'piped\nvalue' }), 0);
-    await pollUntil('a bounded read of cli/from-stdin', async () => {
-      const run = await flotilla('get', 'cli/from-stdin', '-w', 'json', '--consistency', 'bounded', '--max-staleness-ms', '1000');
+    await pollUntil('a stale read of cli/from-stdin', async () => {
+      // A stale read may land on a follower that has not applied the write yet: it is polled.
+      const run = await flotilla('get', 'cli/from-stdin', '-w', 'json', '--consistency', 'stale');
       return run.code === 0 ? run : undefined;
     }, { timeoutMs: 10_000 }).then((run) => expect(JSON.parse(run.stdout)).toMatchObject({ value: 'piped\nvalue' }));
 
@@ -63,26 +64,40 @@ describe('the flotilla CLI on a real cluster', () => {
   });
 
   it('exits with a code of its own for a missing key, a failed compare and a bad command line', async () => {
-    const missing = expectExit(await flotilla('get', 'cli/nothing-here'), 3);
+    // Independent commands run side by side: each is a process of its own.
+    const [missing, missingDelete, created, usage, badFlag, badEndpoint] = await Promise.all([
+      flotilla('get', 'cli/nothing-here'),
+      flotilla('del', 'cli/nothing-here'),
+      flotilla('put', 'cli/once', 'first', '--if-revision', '0'),
+      flotilla('get'),
+      flotilla('get', 'k', '--consistency', 'sequential'),
+      runFlotilla(['--endpoints', 'http://127.0.0.1:1/path', 'status']),
+    ]);
+    expectExit(missing, 3);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toContain('key not found: cli/nothing-here');
-    expectExit(await flotilla('del', 'cli/nothing-here'), 3);
+    expectExit(missingDelete, 3);
+    expectExit(created, 0);
+    expect(expectExit(usage, 2).stderr).toContain("Run 'flotilla --help'");
+    expectExit(badFlag, 2);
+    expectExit(badEndpoint, 2);
 
-    expectExit(await flotilla('put', 'cli/once', 'first', '--if-revision', '0'), 0);
-    const compare = expectExit(await flotilla('put', 'cli/once', 'second', '--if-revision', '0'), 4);
-    expect(compare.stderr).toMatch(/if_revision=0 but the key's mod revision is [1-9]/);
+    const [compare, compareDelete] = await Promise.all([
+      flotilla('put', 'cli/once', 'second', '--if-revision', '0'),
+      flotilla('del', 'cli/once', '--if-revision', String(Number.MAX_SAFE_INTEGER)),
+    ]);
+    expect(expectExit(compare, 4).stderr).toMatch(/if_revision=0 but the key's mod revision is [1-9]/);
+    expectExit(compareDelete, 4);
     expect(expectExit(await flotilla('get', 'cli/once', '--print-value-only'), 0).stdout).toBe('first\n');
-    expectExit(await flotilla('del', 'cli/once', '--if-revision', '1'), 4);
-
-    const usage = expectExit(await flotilla('get'), 2);
-    expect(usage.stderr).toContain("Run 'flotilla --help'");
-    expectExit(await flotilla('get', 'k', '--consistency', 'sequential'), 2);
-    expectExit(await runFlotilla(['--endpoints', 'http://127.0.0.1:1/path', 'status']), 2);
   });
 
   it('shows every node and shard in status, in 80 columns, and reads FLOTILLA_ENDPOINTS', async () => {
     const endpoints = cluster().nodes.map((node) => node.clientUrl).join(',');
-    const status = expectExit(await runFlotilla(['status'], { env: { FLOTILLA_ENDPOINTS: endpoints } }), 0);
+    const [statusRun, jsonRun] = await Promise.all([
+      runFlotilla(['status'], { env: { FLOTILLA_ENDPOINTS: endpoints } }),
+      runFlotilla(['status', '-w', 'json'], { env: { FLOTILLA_ENDPOINTS: endpoints } }),
+    ]);
+    const status = expectExit(statusRun, 0);
     const rows = tableRows(status.stdout);
     expect(rows[0]).toEqual(['ENDPOINT', 'NODE', 'SHARD', 'ROLE', 'TERM', 'LEADER', 'COMMIT', 'APPLIED', 'VOTERS']);
     expect(rows.slice(1)).toHaveLength(3 * SHARDS);
@@ -94,19 +109,22 @@ describe('the flotilla CLI on a real cluster', () => {
       expect(shardRows.filter((cells) => cells[3] === 'leader')).toHaveLength(1);
     }
 
-    const json = JSON.parse(expectExit(await runFlotilla(['status', '-w', 'json'], { env: { FLOTILLA_ENDPOINTS: endpoints } }), 0).stdout);
+    const json = JSON.parse(expectExit(jsonRun, 0).stdout);
     expect(json).toHaveLength(3);
     expect(json[0].groups).toHaveLength(SHARDS);
   });
 
   it('reports endpoint health, and exits 1 when an endpoint is down', async () => {
-    const healthy = expectExit(await flotilla('endpoint', 'health'), 0);
-    const rows = tableRows(healthy.stdout);
+    const [deadPort] = await freeLoopbackPorts(1);
+    const [healthyRun, withDeadRun] = await Promise.all([
+      flotilla('endpoint', 'health'),
+      runFlotilla([`${endpointsFlag()},127.0.0.1:${deadPort}`, 'endpoint', 'health', '-w', 'json']),
+    ]);
+    const rows = tableRows(expectExit(healthyRun, 0).stdout);
     expect(rows[0]).toEqual(['ENDPOINT', 'HEALTH', 'TOOK', 'ERROR']);
     expect(rows.slice(1).map((cells) => cells[1])).toEqual(['true', 'true', 'true']);
 
-    const [deadPort] = await freeLoopbackPorts(1);
-    const withDead = expectExit(await runFlotilla([`${endpointsFlag()},127.0.0.1:${deadPort}`, 'endpoint', 'health', '-w', 'json']), 1);
+    const withDead = expectExit(withDeadRun, 1);
     const reports = JSON.parse(withDead.stdout) as { endpoint: string; health: boolean }[];
     expect(reports.map((report) => report.health)).toEqual([true, true, true, false]);
     expect(reports[3]?.endpoint).toBe(`http://127.0.0.1:${deadPort}`);
