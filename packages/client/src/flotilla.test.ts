@@ -182,7 +182,8 @@ describe('retries and failover', () => {
   it('gives up with UnavailableError naming every endpoint when none can serve before the deadline', async () => {
     const dead = await deadEndpoint();
     const refusing = await startNode((_, response) => answerError(response, 503, 'shutting_down', { 'retry-after': '1' }));
-    const error = await client([dead, refusing.url], { requestTimeoutMs: 300 }).put('k', 'v').catch((caught: unknown) => caught);
+    // Room for a second round after the 1 s Retry-After, not for a third.
+    const error = await client([dead, refusing.url], { requestTimeoutMs: 1500 }).put('k', 'v').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnavailableError);
     expect((error as Error).message).toContain(dead);
     expect((error as Error).message).toContain(refusing.url);

@@ -108,7 +108,7 @@ export class RequestRunner {
     if (!expired) return deadline.abortReason;
     const last = failures.at(-1);
     const detail = last === undefined ? '' : ` (last failure: ${last.message})`;
-    return new DeadlineExceededError(`the deadline passed before any endpoint answered${detail}`, {
+    return new DeadlineExceededError(`the deadline passed before any endpoint served the request${detail}`, {
       code: 'deadline_exceeded',
       cause: last,
     });
