@@ -27,6 +27,7 @@ export default defineConfig({
       project('bench', 'apps/bench'),
       project('client', 'packages/client'),
       project('cli', 'apps/cli'),
+      project('deploy', 'deploy'),
       project('cluster', 'test', { testTimeout: 300_000, hookTimeout: 120_000, fileParallelism: false }),
     ],
   },

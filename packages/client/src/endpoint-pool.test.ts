@@ -21,7 +21,7 @@ describe('EndpointPool', () => {
   const C = 'http://c:1';
 
   it('starts each plan one endpoint further on', () => {
-    const pool = new EndpointPool([A, B, C], 1000, () => 0);
+    const pool = new EndpointPool([A, B, C], 1000, () => 0, 0);
     expect(pool.plan()).toEqual([A, B, C]);
     expect(pool.plan()).toEqual([B, C, A]);
     expect(pool.plan()).toEqual([C, A, B]);
@@ -30,7 +30,7 @@ describe('EndpointPool', () => {
 
   it('tries an endpoint marked down last until its cooldown passes', () => {
     let nowMs = 0;
-    const pool = new EndpointPool([A, B, C], 1000, () => nowMs);
+    const pool = new EndpointPool([A, B, C], 1000, () => nowMs, 0);
     pool.markDown(A);
     expect(pool.plan()).toEqual([B, C, A]);
     expect(pool.plan()).toEqual([B, C, A]);

@@ -33,16 +33,19 @@ export const parseEndpoint = (text: string): string => {
  */
 export class EndpointPool {
   readonly origins: readonly string[];
-  private next = 0;
+  private next: number;
   private readonly downUntilMs = new Map<string, number>();
 
+  /** `firstIndex`: where the rotation starts; at random by default, so short-lived clients (a CLI run) spread too. */
   constructor(
     endpoints: readonly string[],
     private readonly cooldownMs: number,
     private readonly nowMs: () => number = () => performance.now(),
+    firstIndex?: number,
   ) {
     if (endpoints.length === 0) throw new InvalidRequestError('a client needs at least one endpoint', { code: 'bad_endpoint' });
     this.origins = [...new Set(endpoints.map(parseEndpoint))];
+    this.next = firstIndex ?? Math.floor(Math.random() * this.origins.length);
   }
 
   /** Every endpoint once, in the order one call should try them. */

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FlotillaError} from './errors.js';
-import { CompareFailedError, DeadlineExceededError, InvalidRequestError, UnavailableError, UnknownOutcomeError } from './errors.js';
+import { CompareFailedError, DeadlineExceededError, FlotillaError, InvalidRequestError, UnavailableError, UnknownOutcomeError } from './errors.js';
 import { Flotilla } from './flotilla.js';
 import type { FlotillaOptions } from './options.js';
 import { answerError, answerJson, deadEndpoint, FakeNode } from './testing/fake-node.js';
@@ -124,8 +123,9 @@ describe('retries and failover', () => {
     const overloaded = await startNode((_, response) => answerError(response, 429, 'overloaded', { 'retry-after': '1' }));
     const willing = await startNode((_, response) => answerJson(response, 200, PUT_ANSWER));
     const flotilla = client([refusing.url, overloaded.url, willing.url]);
-    expect(await flotilla.put('k', 'v')).toMatchObject({ revision: 9 });
-    expect([refusing, overloaded, willing].map((node) => node.requests.length)).toEqual([1, 1, 1]);
+    // Three calls start at each endpoint once, wherever the rotation begins: 2, 1 and 0 refusals.
+    for (let i = 0; i < 3; i++) expect(await flotilla.put('k', 'v')).toMatchObject({ revision: 9 });
+    expect([refusing, overloaded, willing].map((node) => node.requests.length)).toEqual([1, 2, 3]);
   });
 
   it('waits as long as Retry-After asks once every endpoint has refused', async () => {
@@ -160,10 +160,17 @@ describe('retries and failover', () => {
   it('calls a write whose connection dropped an unknown outcome, and retries such a read elsewhere', async () => {
     const dropping = await startNode((_, _response, socket) => socket.destroy());
     const answering = await startNode((_, response) => answerJson(response, 200, { items: [], more: false }));
+    await expect(client([dropping.url, answering.url], { requestTimeoutMs: 60_000 }).put('k', 'v')).rejects.toSatisfy(
+      // Wherever the rotation starts, the write either went to the dropping node (and stops there)
+      // or was answered; it is never sent on after the drop.
+      (error: unknown) => error instanceof UnknownOutcomeError || (error instanceof FlotillaError && error.code === 'bad_response'),
+    );
+    const dropped = dropping.requests.length;
+    expect(answering.requests.length).toBe(1 - dropped);
     const flotilla = client([dropping.url, answering.url]);
-    await expect(flotilla.put('k', 'v')).rejects.toMatchObject({ name: 'UnknownOutcomeError', code: 'connection_lost' });
-    expect(answering.requests).toHaveLength(0);
-    expect(await flotilla.scan('')).toEqual({ items: [], more: false });
+    // Two reads start once at each endpoint: both are answered, one after a drop.
+    for (let i = 0; i < 2; i++) expect(await flotilla.scan('')).toEqual({ items: [], more: false });
+    expect(dropping.requests.length - dropped).toBe(1);
   });
 
   it('does not retry what the server called invalid', async () => {
@@ -175,11 +182,12 @@ describe('retries and failover', () => {
   it('gives up with UnavailableError naming every endpoint when none can serve before the deadline', async () => {
     const dead = await deadEndpoint();
     const refusing = await startNode((_, response) => answerError(response, 503, 'shutting_down', { 'retry-after': '1' }));
-    const error = await client([dead, refusing.url], { requestTimeoutMs: 300 }).put('k', 'v').catch((caught: unknown) => caught);
+    // Room for a second round after the 1 s Retry-After, not for a third.
+    const error = await client([dead, refusing.url], { requestTimeoutMs: 1500 }).put('k', 'v').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnavailableError);
     expect((error as Error).message).toContain(dead);
     expect((error as Error).message).toContain(refusing.url);
-    expect(error).toMatchObject({ code: 'shutting_down', retryAfterMs: 1000 });
+    expect(error).toMatchObject({ retryAfterMs: 1000 });
   });
 });
 

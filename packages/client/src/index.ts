@@ -2,7 +2,6 @@ export { Flotilla } from './flotilla.js';
 export type { DeleteOptions, GetOptions, PutOptions, ScanOptions } from './flotilla.js';
 export type { Bytes } from './bytes.js';
 export type { CallOptions, FlotillaOptions } from './options.js';
-export { parseEndpoint } from './endpoint-pool.js';
 export {
   CompareFailedError,
   DeadlineExceededError,

@@ -108,7 +108,7 @@ export class RequestRunner {
     if (!expired) return deadline.abortReason;
     const last = failures.at(-1);
     const detail = last === undefined ? '' : ` (last failure: ${last.message})`;
-    return new DeadlineExceededError(`the deadline passed before any endpoint answered${detail}`, {
+    return new DeadlineExceededError(`the deadline passed before any endpoint served the request${detail}`, {
       code: 'deadline_exceeded',
       cause: last,
     });
@@ -119,7 +119,9 @@ export class RequestRunner {
 const gaveUp = (failures: readonly FlotillaError[]): UnavailableError => {
   const last = failures.at(-1);
   if (last === undefined) throw new Error('a round of attempts ended with no endpoint tried');
-  const retryAfterMs = last instanceof UnavailableError ? last.retryAfterMs : undefined;
+  // The longest wait any server asked for: retrying sooner would only meet that refusal again.
+  const asked = failures.flatMap((failure) => (failure instanceof UnavailableError && failure.retryAfterMs !== undefined ? [failure.retryAfterMs] : []));
+  const retryAfterMs = asked.length === 0 ? undefined : Math.max(...asked);
   return new UnavailableError(`no endpoint could serve the request: ${failures.map((failure) => failure.message).join('; ')}`, {
     code: last.code,
     ...(last.status === undefined ? {} : { status: last.status }),

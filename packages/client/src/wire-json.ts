@@ -80,31 +80,33 @@ const keyValue = (reader: JsonReader, object: JsonObject): KeyValue => ({
   version: reader.number(object, 'version'),
 });
 
-export const putResultFromJson = (body: Uint8Array, endpoint: string): PutResult => {
-  const reader = new JsonReader(endpoint);
-  const object = reader.parse(body);
-  return {
+/** A decoder of one answer's body: `read` picks its fields, naming the endpoint if one is wanting. */
+const fromJson =
+  <T>(read: (reader: JsonReader, object: JsonObject) => T) =>
+  (body: Uint8Array, endpoint: string): T => {
+    const reader = new JsonReader(endpoint);
+    return read(reader, reader.parse(body));
+  };
+
+export const putResultFromJson = fromJson(
+  (reader, object): PutResult => ({
     revision: reader.number(object, 'revision'),
     createRevision: reader.number(object, 'create_revision'),
     modRevision: reader.number(object, 'mod_revision'),
     version: reader.number(object, 'version'),
-  };
-};
+  }),
+);
 
-export const deleteResultFromJson = (body: Uint8Array, endpoint: string): DeleteResult => {
-  const reader = new JsonReader(endpoint);
-  const object = reader.parse(body);
-  return { deleted: reader.boolean(object, 'deleted'), revision: reader.number(object, 'revision') };
-};
+export const deleteResultFromJson = fromJson(
+  (reader, object): DeleteResult => ({ deleted: reader.boolean(object, 'deleted'), revision: reader.number(object, 'revision') }),
+);
 
-export const scanResultFromJson = (body: Uint8Array, endpoint: string): ScanResult => {
-  const reader = new JsonReader(endpoint);
-  const object = reader.parse(body);
-  return {
+export const scanResultFromJson = fromJson(
+  (reader, object): ScanResult => ({
     items: reader.array(object, 'items').map((item, index) => keyValue(reader, reader.object(item, `items[${index}]`))),
     more: reader.boolean(object, 'more'),
-  };
-};
+  }),
+);
 
 const role = (reader: JsonReader, object: JsonObject): RaftRole => {
   const text = reader.string(object, 'role');
@@ -138,11 +140,9 @@ const groupStatus = (reader: JsonReader, object: JsonObject): GroupStatus => {
   };
 };
 
-export const nodeStatusFromJson = (body: Uint8Array, endpoint: string): NodeStatus => {
-  const reader = new JsonReader(endpoint);
-  const object = reader.parse(body);
-  return {
+export const nodeStatusFromJson = fromJson(
+  (reader, object): NodeStatus => ({
     node: reader.number(object, 'node'),
     groups: reader.array(object, 'groups').map((group, index) => groupStatus(reader, reader.object(group, `groups[${index}]`))),
-  };
-};
+  }),
+);
