@@ -3,6 +3,8 @@ export type KvErrorCode =
   | 'key_empty'
   | 'key_too_large'
   | 'value_too_large'
+  | 'prefix_too_large'
+  | 'scan_limit_invalid'
   | 'revision_invalid'
   | 'malformed_command';
 
