@@ -18,7 +18,7 @@ export type { HashRange } from './keyspace/hash-range.js';
 export { hashTagBytes } from './keyspace/hash-tag.js';
 export { createKeyHasher } from './keyspace/key-hasher.js';
 export type { KeyHasher } from './keyspace/key-hasher.js';
-export { KvInputError } from './kv-input-error.js';
+export { KV_ERROR_CODES, KvInputError } from './kv-input-error.js';
 export type { KvErrorCode } from './kv-input-error.js';
 export {
   MAX_KEY_BYTES,
