@@ -106,6 +106,15 @@ describe('clients that leave their responses unread', () => {
     expect(response.status).toBe(200);
   });
 
+  it('answers pipelined requests in order, one after another, to a client that reads', async () => {
+    const { port, service } = await serve();
+    for (let i = 0; i < 5; i++) service.seed(`k${i}`, `value ${i}`);
+    const requests = [0, 1, 2, 3, 4].map((i) => `GET /v1/kv/k${i} HTTP/1.1\r\nHost: 127.0.0.1\r\n${i === 4 ? 'Connection: close\r\n' : ''}\r\n`);
+    const response = await rawExchange(port, requests.join(''));
+    expect(response.status).toBe(200);
+    expect([...response.body.matchAll(/value \d/g)].map((match) => match[0])).toEqual(['value 0', 'value 1', 'value 2', 'value 3', 'value 4']);
+  });
+
   it('lets a slow reader take one response larger than the limit', async () => {
     const { port, service, counters } = await serve({ maxConnectionUnreadBytes: 1024, maxUnreadBytes: 2048 });
     service.seed('big', new Uint8Array(VALUE_BYTES));
