@@ -272,6 +272,8 @@ export const parseCommandLine = (
     maxConnections: integer('max-connections', 1, 1_000_000),
     maxConnectionUnreadBytes: integer('max-connection-unread-bytes', 1, 2 ** 36),
     maxUnreadBytes: integer('max-unread-response-bytes', 1, 2 ** 40),
+    // Never shorter than a request may legitimately wait with no bytes moving.
+    stalledConnectionMs: Math.max(DEFAULT_CONNECTION_LIMITS.stalledConnectionMs, 2 * node.requestTimeoutMs),
   };
   return {
     kind: 'run',

@@ -115,6 +115,14 @@ describe('clients that leave their responses unread', () => {
     expect([...response.body.matchAll(/value \d/g)].map((match) => match[0])).toEqual(['value 0', 'value 1', 'value 2', 'value 3', 'value 4']);
   });
 
+  it('closes a connection that stalls, and frees what it held', async () => {
+    const { port, service, counters } = await serve({ stalledConnectionMs: 200 });
+    service.seed('big', new Uint8Array(VALUE_BYTES));
+    await pipelineUnread(port, 15);
+    await vi.waitFor(() => expect(counters.connectionsShed).toBe(1), { timeout: 10_000 });
+    expect(counters.unreadResponseBytes).toBe(0);
+  });
+
   it('lets a slow reader take one response larger than the limit', async () => {
     const { port, service, counters } = await serve({ maxConnectionUnreadBytes: 1024, maxUnreadBytes: 2048 });
     service.seed('big', new Uint8Array(VALUE_BYTES));
