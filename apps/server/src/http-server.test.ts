@@ -30,7 +30,7 @@ const open = (port: number): Promise<Socket> =>
     sockets.push(socket);
   });
 
-describe('requests the HTTP parser refuses', () => {
+describe('requests the HTTP parser or node-server refuse', () => {
   const head = 'Host: 127.0.0.1\r\nConnection: close\r\n';
   it.each([
     ['a duplicate Content-Length', `PUT /v1/kv/a HTTP/1.1\r\n${head}Content-Length: 1\r\nContent-Length: 2\r\n\r\nv`, 400, 'bad_framing'],
@@ -48,6 +48,13 @@ describe('requests the HTTP parser refuses', () => {
     expect(JSON.parse(response.body)).toMatchObject({ error: { code, message: expect.any(String) } });
     expect(service.calls).toEqual([]);
     if (code !== 'bad_request') expect(counters.malformedRequests).toBe(1);
+  });
+
+  it('serves an HTTP/1.0 request without a Host header', async () => {
+    const { port, service } = await serve();
+    service.seed('old', 'client');
+    const response = await rawExchange(port, 'GET /v1/kv/old HTTP/1.0\r\n\r\n');
+    expect([response.status, response.body]).toEqual([200, 'client']);
   });
 });
 
