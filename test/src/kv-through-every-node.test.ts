@@ -213,7 +213,7 @@ describe('a 3-node cluster, used through every node', () => {
     const subject = keyUrl(urls[0] as string, key);
 
     for (const url of urls) {
-      expectErrorResponse(await putKey(url, 'k'.repeat(4097), 'x'), 400, 'key_too_large', 'a 4097-byte key');
+      expectErrorResponse(await putKey(url, 'k'.repeat(4097), 'x'), 413, 'key_too_large', 'a 4097-byte key');
       expectErrorResponse(await putKey(url, key, new Uint8Array(1_048_577)), 413, 'value_too_large', 'a value over 1 MiB');
       expectErrorResponse(await sendRequest(`${keyUrl(url, key)}?if_revision=-1`, { method: 'PUT', body: 'x', timeoutMs: 10_000 }), 400, 'bad_query', 'if_revision=-1');
       // A misspelt condition must not turn into a blind write.

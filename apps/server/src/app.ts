@@ -51,7 +51,9 @@ const toHttpError = (error: unknown, c: Context): HttpError | undefined => {
     return httpErrorFromServiceError(error, { pathAndQuery, isWrite: !isReadMethod(c.req.method) });
   }
   if (error instanceof KvInputError) {
-    return new HttpError(error.code === 'value_too_large' ? 413 : 400, error.code, error.message);
+    // A key or value over the documented limits is content too large; the rest is bad input.
+    const tooLarge = error.code === 'key_too_large' || error.code === 'value_too_large';
+    return new HttpError(tooLarge ? 413 : 400, error.code, error.message);
   }
   return undefined;
 };

@@ -167,6 +167,8 @@ describe('parseCommandLine', () => {
       maxUnreadBytes: 1_048_576,
     });
     expect(() => run(['--max-connections=0'])).toThrow(/--max-connections must be an integer from 1/);
+    // A connection is never closed as stalled while a request may still be waiting.
+    expect(run(['--request-timeout-ms=600000']).connectionLimits.stalledConnectionMs).toBe(1_200_000);
   });
 
   it('treats an empty variable as unset and warns about unknown FLOTILLA_ variables', () => {

@@ -66,12 +66,12 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'max-connections', help: 'open client connections; more are closed as they arrive', fallback: String(DEFAULT_CONNECTION_LIMITS.maxConnections) },
   {
     name: 'max-connection-unread-bytes',
-    help: 'response bytes one client may leave unread with requests still waiting, before its connection is closed',
+    help: 'unread response bytes that close a connection with requests still waiting',
     fallback: String(DEFAULT_CONNECTION_LIMITS.maxConnectionUnreadBytes),
   },
   {
     name: 'max-unread-response-bytes',
-    help: 'response bytes the node holds unread for all clients; past it the connection holding most is closed',
+    help: 'unread response bytes of all clients; past it the largest holder is closed',
     fallback: String(DEFAULT_CONNECTION_LIMITS.maxUnreadBytes),
   },
   { name: 'log-level', help: LOG_LEVELS.join('|'), fallback: 'info' },
@@ -90,9 +90,9 @@ export const USAGE = [
   '',
   ...FLAGS.map((flag) => {
     const fallback = flag.fallback === undefined ? '' : ` (default ${flag.fallback})`;
-    return `  --${flag.name.padEnd(22)} ${flag.help}${fallback}`;
+    return `  --${flag.name.padEnd(29)} ${flag.help}${fallback}`;
   }),
-  `  --${'help'.padEnd(22)} print this and exit`,
+  `  --${'help'.padEnd(29)} print this and exit`,
 ].join('\n');
 
 /** A value with where it came from, so an error can name the flag or variable to fix. */
@@ -326,6 +326,8 @@ export const parseCommandLine = (
     maxConnections: integer('max-connections', 1, 1_000_000),
     maxConnectionUnreadBytes: integer('max-connection-unread-bytes', 1, 2 ** 36),
     maxUnreadBytes: integer('max-unread-response-bytes', 1, 2 ** 40),
+    // Never shorter than a request may legitimately wait with no bytes moving.
+    stalledConnectionMs: Math.max(DEFAULT_CONNECTION_LIMITS.stalledConnectionMs, 2 * node.requestTimeoutMs),
   };
   return {
     kind: 'run',

@@ -13,6 +13,8 @@ export interface ConnectionLimits {
   readonly maxConnectionUnreadBytes: number;
   /** Response bytes the node holds unread for every client together. */
   readonly maxUnreadBytes: number;
+  /** A connection with no bytes moving either way this long is closed, and what it held freed. */
+  readonly stalledConnectionMs: number;
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
@@ -21,6 +23,8 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxPipelinedRequests: 16,
   maxConnectionUnreadBytes: 8 * 1024 * 1024,
   maxUnreadBytes: 256 * 1024 * 1024,
+  // Well above any wait a request may have (--request-timeout-ms is 5 s by default).
+  stalledConnectionMs: 120_000,
 };
 
 /** Runs one request's handler; settles once its response is handed to Node. */
@@ -57,6 +61,13 @@ export class ConnectionGuard {
 
   attach(server: Server): void {
     server.maxConnections = this.limits.maxConnections;
+    // Node arms each socket's inactivity timer with this; with a listener here it closes nothing itself.
+    server.timeout = this.limits.stalledConnectionMs;
+    server.on('timeout', (socket: Socket) => {
+      const connection = this.#connections.get(socket);
+      if (connection === undefined) socket.destroy();
+      else this.#shed(connection, `no bytes moved for ${this.limits.stalledConnectionMs} ms`);
+    });
     server.on('drop', (dropped?: { remoteAddress?: string }) => {
       this.counters.connectionsRefused += 1;
       this.logger.debug({ remote: dropped?.remoteAddress }, `refused a connection: ${this.limits.maxConnections} are open`);

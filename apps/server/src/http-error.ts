@@ -22,6 +22,10 @@ export class HttpError extends Error {
 
 export const badRequest = (code: string, message: string): HttpError => new HttpError(400, code, message);
 
-export const errorBody = (code: string, message: string, details: ErrorDetails = {}) => ({
-  error: { code, message, ...details },
-});
+const SNAKE_CASE = /^[a-z]+(?:_[a-z]+)*$/;
+
+/** Every error body on the wire: its code is snake_case (`no_leader`, never `no-leader`). */
+export const errorBody = (code: string, message: string, details: ErrorDetails = {}) => {
+  if (!SNAKE_CASE.test(code)) throw new Error(`error code "${code}" is not snake_case: the HTTP API spells every code one way`);
+  return { error: { code, message, ...details } };
+};

@@ -30,7 +30,7 @@ const open = (port: number): Promise<Socket> =>
     sockets.push(socket);
   });
 
-describe('requests the HTTP parser refuses', () => {
+describe('requests the HTTP parser or node-server refuse', () => {
   const head = 'Host: 127.0.0.1\r\nConnection: close\r\n';
   it.each([
     ['a duplicate Content-Length', `PUT /v1/kv/a HTTP/1.1\r\n${head}Content-Length: 1\r\nContent-Length: 2\r\n\r\nv`, 400, 'bad_framing'],
@@ -48,6 +48,13 @@ describe('requests the HTTP parser refuses', () => {
     expect(JSON.parse(response.body)).toMatchObject({ error: { code, message: expect.any(String) } });
     expect(service.calls).toEqual([]);
     if (code !== 'bad_request') expect(counters.malformedRequests).toBe(1);
+  });
+
+  it('serves an HTTP/1.0 request without a Host header', async () => {
+    const { port, service } = await serve();
+    service.seed('old', 'client');
+    const response = await rawExchange(port, 'GET /v1/kv/old HTTP/1.0\r\n\r\n');
+    expect([response.status, response.body]).toEqual([200, 'client']);
   });
 });
 
@@ -104,6 +111,23 @@ describe('clients that leave their responses unread', () => {
     expect(counters.peakUnreadResponseBytes).toBeLessThanOrEqual(maxUnreadBytes + VALUE_BYTES + HEAD_BYTES);
     const response = await rawExchange(port, 'GET /v1/kv/big HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
     expect(response.status).toBe(200);
+  });
+
+  it('answers pipelined requests in order, one after another, to a client that reads', async () => {
+    const { port, service } = await serve();
+    for (let i = 0; i < 5; i++) service.seed(`k${i}`, `value ${i}`);
+    const requests = [0, 1, 2, 3, 4].map((i) => `GET /v1/kv/k${i} HTTP/1.1\r\nHost: 127.0.0.1\r\n${i === 4 ? 'Connection: close\r\n' : ''}\r\n`);
+    const response = await rawExchange(port, requests.join(''));
+    expect(response.status).toBe(200);
+    expect([...response.body.matchAll(/value \d/g)].map((match) => match[0])).toEqual(['value 0', 'value 1', 'value 2', 'value 3', 'value 4']);
+  });
+
+  it('closes a connection that stalls, and frees what it held', async () => {
+    const { port, service, counters } = await serve({ stalledConnectionMs: 200 });
+    service.seed('big', new Uint8Array(VALUE_BYTES));
+    await pipelineUnread(port, 15);
+    await vi.waitFor(() => expect(counters.connectionsShed).toBe(1), { timeout: 10_000 });
+    expect(counters.unreadResponseBytes).toBe(0);
   });
 
   it('lets a slow reader take one response larger than the limit', async () => {

@@ -29,6 +29,9 @@ export const createHttpServer = (app: Hono, options: HttpServerOptions): Server 
   const { logger, counters } = options;
   const guard = new ConnectionGuard(options.limits, counters, logger);
   const handle = getRequestListener(app.fetch, {
+    // For an HTTP/1.0 request without Host: node-server needs one to build the Request's URL,
+    // which no route reads (they read the target as sent).
+    hostname: 'localhost',
     // node-server refuses a target or Host header it cannot make a URL of, with an empty 400.
     errorHandler: (error: unknown) =>
       jsonResponse(errorBody('bad_request', error instanceof Error ? error.message : 'the request could not be read'), 400),

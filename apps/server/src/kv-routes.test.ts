@@ -105,10 +105,10 @@ describe('PUT /v1/kv/{key}', () => {
     expect(service.calls).toEqual([]);
   });
 
-  it('rejects a key over 4 KiB with 400 and takes one of exactly 4 KiB', async () => {
+  it('rejects a key over 4 KiB with 413 and takes one of exactly 4 KiB', async () => {
     const { app, service } = createTestApp();
     const tooLong = await app.request(`/v1/kv/${'k'.repeat(4097)}`, put('v'));
-    expect(tooLong.status).toBe(400);
+    expect(tooLong.status).toBe(413);
     expect((await errorOf(tooLong)).code).toBe('key_too_large');
     expect(service.calls).toEqual([]);
     expect((await app.request(`/v1/kv/${'k'.repeat(4096)}`, put('v'))).status).toBe(200);

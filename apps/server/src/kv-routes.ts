@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { KvCommand, KvResult, KvService } from '@flotilla/multiraft';
-import { MAX_KEY_BYTES, validateKey, validateValue } from '@flotilla/kv';
+import { MAX_SCAN_LIMIT, validateKey, validatePrefix, validateValue } from '@flotilla/kv';
 import { bytesResponse, jsonResponse } from './direct-response.js';
 import { errorBody, HttpError } from './http-error.js';
 import { keyValueJson } from './kv-json.js';
@@ -16,7 +16,6 @@ const KEY_PATH_PREFIX = `${KV_PREFIX}/`;
 export const KEY_ROUTE = `${KEY_PATH_PREFIX}:key{.*}`;
 
 const DEFAULT_SCAN_LIMIT = 100;
-export const MAX_SCAN_LIMIT = 10_000;
 
 /**
  * The key is the rest of the path as sent, percent-decoded once and nothing else: it may hold
@@ -53,9 +52,7 @@ export const registerKvRoutes = (app: Hono, service: KvService): void => {
   app.get(KV_PREFIX, async (c) => {
     const query = QueryString.parse(requestTarget(c), ['prefix', 'limit', 'consistency', 'max_staleness_ms']);
     const prefix = query.bytes('prefix') ?? new Uint8Array(0);
-    if (prefix.byteLength > MAX_KEY_BYTES) {
-      throw new HttpError(400, 'prefix_too_large', `prefix is ${prefix.byteLength} bytes, keys are at most ${MAX_KEY_BYTES}`);
-    }
+    validatePrefix(prefix);
     const limit = integerParam(query, 'limit', 1, MAX_SCAN_LIMIT) ?? DEFAULT_SCAN_LIMIT;
     const scanned = await service.scan(prefix, limit, consistencyParam(query));
     return c.json({ items: scanned.items.map(keyValueJson), more: scanned.more });

@@ -114,12 +114,12 @@ describe('POST /propose', () => {
     expect(service.calls).toEqual([]);
   });
 
-  it('rejects an empty or oversized key with 400 and an oversized value with 413', async () => {
+  it('rejects an empty key with 400 and an oversized key or value with 413', async () => {
     const { app, service } = createTestApp();
     const empty = await app.request('/propose', propose({ command: { op: 'delete', key: '' } }));
     expect([empty.status, (await errorOf(empty)).code]).toEqual([400, 'key_empty']);
     const longKey = await app.request('/propose', propose({ command: { op: 'delete', key: 'k'.repeat(4097) } }));
-    expect([longKey.status, (await errorOf(longKey)).code]).toEqual([400, 'key_too_large']);
+    expect([longKey.status, (await errorOf(longKey)).code]).toEqual([413, 'key_too_large']);
     const bigValue = await app.request(
       '/propose',
       propose({ command: { op: 'put', key: 'k', value: 'v'.repeat(1_048_577) } }),

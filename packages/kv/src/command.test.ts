@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCommand, encodeCommand } from './command.js';
+import { decodeCommand, encodeCommand, MAX_COMMAND_BYTES } from './command.js';
 import type { KvCommand } from './command.js';
 import { KvInputError } from './kv-input-error.js';
 import type { KvErrorCode } from './kv-input-error.js';
@@ -26,6 +26,11 @@ function inputErrorCode(run: () => unknown): KvErrorCode {
 }
 
 describe('command encoding', () => {
+  it('makes the largest command exactly MAX_COMMAND_BYTES long', () => {
+    const largest = encodeCommand({ op: 'put', key: new Uint8Array(MAX_KEY_BYTES), value: new Uint8Array(MAX_VALUE_BYTES), ifRevision: 1 });
+    expect(largest.byteLength).toBe(MAX_COMMAND_BYTES);
+  });
+
   it('round-trips every valid command, also from a view into a larger buffer', () => {
     fc.assert(
       fc.property(commandArb, fc.nat({ max: 7 }), (command, padding) => {

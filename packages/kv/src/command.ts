@@ -1,6 +1,6 @@
 import { ByteReader } from './byte-reader.js';
 import { KvInputError } from './kv-input-error.js';
-import { validateKey, validateRevision, validateValue } from './limits.js';
+import { MAX_KEY_BYTES, MAX_VALUE_BYTES, validateKey, validateRevision, validateValue } from './limits.js';
 import { writeSafeU64 } from './u64.js';
 
 /**
@@ -33,6 +33,11 @@ export const COMMAND_FORMAT_VERSION = 1;
 const OPCODE_PUT = 1;
 const OPCODE_DELETE = 2;
 const FLAG_IF_REVISION = 0x01;
+/** Version, opcode, flags, ifRevision, and the two u32 lengths. */
+const COMMAND_OVERHEAD_BYTES = 3 + 8 + 4 + 4;
+
+/** The largest command `encodeCommand` makes: the entry size Raft must accept for it. */
+export const MAX_COMMAND_BYTES = COMMAND_OVERHEAD_BYTES + MAX_KEY_BYTES + MAX_VALUE_BYTES;
 
 /** Validates against the limits (throws `KvInputError`) and encodes for a Raft proposal. */
 export function encodeCommand(command: KvCommand): Uint8Array {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { KvInputError } from './kv-input-error.js';
-import { MAX_KEY_BYTES, MAX_VALUE_BYTES, validateKey, validateRevision, validateValue } from './limits.js';
+import {
+  MAX_KEY_BYTES,
+  MAX_SCAN_LIMIT,
+  MAX_VALUE_BYTES,
+  validateKey,
+  validatePrefix,
+  validateRevision,
+  validateScanLimit,
+  validateValue,
+} from './limits.js';
 
 describe('limits', () => {
   it('accepts keys of 1 to 4096 bytes and values up to 1 MiB', () => {
@@ -26,5 +35,17 @@ describe('limits', () => {
       expect(() => validateRevision(revision)).toThrow(expect.objectContaining({ code: 'revision_invalid' }));
     }
     expect(() => validateKey(new Uint8Array(0))).toThrow(KvInputError);
+  });
+
+  it('bounds scan prefixes like keys and scan limits to 1..10,000', () => {
+    expect(MAX_SCAN_LIMIT).toBe(10_000);
+    expect(() => validatePrefix(new Uint8Array(0))).not.toThrow();
+    expect(() => validatePrefix(new Uint8Array(MAX_KEY_BYTES))).not.toThrow();
+    expect(() => validatePrefix(new Uint8Array(MAX_KEY_BYTES + 1))).toThrow(expect.objectContaining({ code: 'prefix_too_large' }));
+    expect(() => validateScanLimit(1)).not.toThrow();
+    expect(() => validateScanLimit(MAX_SCAN_LIMIT)).not.toThrow();
+    for (const limit of [0, -1, 2.5, Number.NaN, MAX_SCAN_LIMIT + 1]) {
+      expect(() => validateScanLimit(limit)).toThrow(expect.objectContaining({ code: 'scan_limit_invalid' }));
+    }
   });
 });

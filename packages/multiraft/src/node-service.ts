@@ -1,8 +1,7 @@
 import { NO_NODE } from '@flotilla/raft';
 import type { Entry, NodeId } from '@flotilla/raft';
-import { decodeCommand, decodeValueRecord, encodeCommand, MAX_KEY_BYTES, validateKey } from '@flotilla/kv';
+import { decodeCommand, decodeValueRecord, encodeCommand, validateKey, validatePrefix, validateScanLimit } from '@flotilla/kv';
 import type { ApplyResult } from '@flotilla/kv';
-import { SCAN_LIMIT_MAX } from '@flotilla/storage';
 import type { NodeStore, UserRecord } from '@flotilla/storage';
 import type { Transport } from '@flotilla/transport';
 import { CallTimeoutError, PeerUnreachableError } from '@flotilla/transport';
@@ -39,8 +38,6 @@ interface Proposed {
 }
 const OVERLOAD_RETRY_AFTER_MS = 100;
 const DRAIN_POLL_MS = 5;
-/** One below the store's bound: a scan asks for one more record to learn whether there are more. */
-export const MAX_SCAN_LIMIT = SCAN_LIMIT_MAX - 1;
 
 /** The node's KV service: routes each request to its shard, forwarding writes to the leader. */
 export class NodeService implements KvService {
@@ -106,12 +103,8 @@ export class NodeService implements KvService {
   }
 
   async scan(prefix: Uint8Array, limit: number, consistency: ReadConsistency): Promise<ScanResult> {
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_SCAN_LIMIT) {
-      throw new ServiceError('invalid_request', `a scan limit must be an integer from 1 to ${MAX_SCAN_LIMIT}`);
-    }
-    if (prefix.byteLength > MAX_KEY_BYTES) {
-      throw new ServiceError('invalid_request', `a scan prefix must be at most ${MAX_KEY_BYTES} bytes, like a key`);
-    }
+    validateScanLimit(limit);
+    validatePrefix(prefix);
     return this.admitted(prefix.byteLength, async () => {
       const deadline = this.deadline();
       const perShard = await Promise.all(

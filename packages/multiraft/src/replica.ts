@@ -1,5 +1,6 @@
 import { NO_NODE, RawNode, Role } from '@flotilla/raft';
 import type { GroupId, Logger, NodeId, Random } from '@flotilla/raft';
+import { MAX_COMMAND_BYTES } from '@flotilla/kv';
 import type { ApplyResult } from '@flotilla/kv';
 import { GroupLog, type HashRange, type StoredGroup } from '@flotilla/storage';
 import { ReadQueue } from './read-queue.js';
@@ -79,6 +80,8 @@ export class Replica {
       random: settings.random,
       electionTimeoutTicks: settings.electionTimeoutTicks,
       heartbeatIntervalTicks: settings.heartbeatIntervalTicks,
+      // Raft refuses a larger entry: the documented key and value limits must fit one.
+      maxMessageBytes: MAX_COMMAND_BYTES,
       applied: this.appliedIndex,
       logger: settings.logger,
     });

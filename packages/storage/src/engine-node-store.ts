@@ -35,7 +35,7 @@ import {
   userRange,
   type KeyRange,
 } from './keys.js';
-import { SCAN_LIMIT_MAX, USER_KEY_MAX_BYTES } from './limits.js';
+import { USER_KEY_MAX_BYTES } from './limits.js';
 import type { ApplyState, NodeMeta, NodeStore, SnapshotFile, StoredGroup, UserRecord } from './node-store.js';
 import {
   decodeApplyState,
@@ -265,8 +265,9 @@ export class EngineNodeStore implements NodeStore {
       throw new RangeError(`a key prefix must be at most ${USER_KEY_MAX_BYTES} bytes`);
     }
     checkHashRange(range);
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > SCAN_LIMIT_MAX) {
-      throw new RangeError(`scan limit ${limit} outside [1, ${SCAN_LIMIT_MAX}]`);
+    // The service bounds what a client may ask for (MAX_SCAN_LIMIT in @flotilla/kv).
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      throw new RangeError(`scan limit ${limit} is not a positive integer`);
     }
     // One view for index and data, so a concurrent apply cannot split a record from its index entry.
     const view = this.engine.snapshot();

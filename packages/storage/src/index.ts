@@ -8,7 +8,6 @@ export type { CrashPoint, NodeStoreOptions } from './engine-node-store.js';
 export { coversHashSpace, findRange, FULL_HASH_RANGE, HASH_SPACE_END, rangeContains, splitHashSpace, type HashRange } from './hash-range.js';
 export { SnapshotCorruptError, StoreCorruptError } from './errors.js';
 export {
-  SCAN_LIMIT_MAX,
   SNAPSHOT_CHUNK_MAX_BYTES,
   STATE_MACHINE_MAX_BYTES,
   USER_KEY_MAX_BYTES,

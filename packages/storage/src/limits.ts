@@ -7,4 +7,3 @@ export const STATE_MACHINE_MAX_BYTES = 64 * 1024 * 1024;
 export const SNAPSHOT_CHUNK_MAX_BYTES = 64 * 1024 * 1024;
 /** One write batch; the host cuts its turn well below this. */
 export const WRITE_BATCH_MAX_BYTES = 256 * 1024 * 1024;
-export const SCAN_LIMIT_MAX = 100_000;

@@ -182,6 +182,21 @@ describe('TcpTransport', () => {
     expect(logger.warnings.some((warning) => warning['errorName'] === 'ProtocolError')).toBe(true);
   });
 
+  it('logs a flood of refused connections once, not once per connection', async () => {
+    const logger = capturingLogger();
+    const [target] = await start({ self: nodeId(1), logger }, { self: nodeId(2) });
+    if (target === undefined) throw new Error('transport expected');
+    const hello = new DialerHandshake({ self: nodeId(2), clusterSecret: 'guess', clusterId }, target.self, Lane.MAIN).hello();
+    const data = encodeRaftFrame([heartbeat(nodeId(2), target.self, 1)]);
+    for (let i = 0; i < 20; i++) {
+      const socket = connect(target.address().port, loopback);
+      socket.resume();
+      socket.write(Buffer.concat([frameHeader(hello.byteLength), hello, frameHeader(data.byteLength), data]));
+      await new Promise((resolve) => socket.on('close', resolve));
+    }
+    expect(logger.warnings.filter((warning) => warning['errorName'] === 'ProtocolError')).toHaveLength(1);
+  });
+
   it('reconnects after the peer restarts', async () => {
     const [a, b] = await start({ self: nodeId(1) }, { self: nodeId(2) });
     if (a === undefined || b === undefined) throw new Error('two transports expected');

@@ -20,6 +20,7 @@ import type { SocketFactory } from './socket-factory.js';
 import type { PeerAddress, Transport } from './transport.js';
 import { TransportBase } from './transport-base.js';
 import type { IncomingCalls } from './transport-base.js';
+import { WarningLimiter } from './warning-limiter.js';
 import { DataFrameKind, decodeDataFrame } from './wire-codec.js';
 
 export interface TcpTransportOptions {
@@ -47,6 +48,9 @@ interface InboundConnection {
   readonly incomingCalls: IncomingCalls;
 }
 
+/** A flood of refused connections logs one line per this window, not one per connection. */
+const WARNING_WINDOW_MS = 10_000;
+
 const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {} };
 
 /**
@@ -64,6 +68,7 @@ export class TcpTransport extends TransportBase implements Transport {
   private readonly random: () => number;
   private readonly sockets: SocketFactory;
   private readonly logger: Logger;
+  private readonly warnings: WarningLimiter;
   private readonly mainLinks = new Map<NodeId, OutboundLink>();
   private readonly snapshotLinks = new Map<NodeId, OutboundLink>();
   private readonly handshaking = new Set<FramedSocket>();
@@ -83,6 +88,7 @@ export class TcpTransport extends TransportBase implements Transport {
     this.random = options.random ?? Math.random;
     this.sockets = options.sockets ?? plainTcpSockets;
     this.logger = options.logger ?? silentLogger;
+    this.warnings = new WarningLimiter(this.logger, this.scheduler, WARNING_WINDOW_MS);
     this.pendingCalls = new PendingCalls(this.scheduler, this.limits.maxInflightCalls);
   }
 
@@ -119,6 +125,7 @@ export class TcpTransport extends TransportBase implements Transport {
       return;
     }
     this.unreachable.stop();
+    this.warnings.close();
     this.pendingCalls.failAll(new TransportClosedError());
     for (const link of [...this.mainLinks.values(), ...this.snapshotLinks.values()]) {
       link.close();
@@ -298,7 +305,7 @@ export class TcpTransport extends TransportBase implements Transport {
     const fields = { node: this.self, peer, lane, error: error.message, errorName: error.name };
     // Refused connections are routine while a peer restarts; a protocol breach is not.
     if (error instanceof ProtocolError || error instanceof FrameTooLargeError) {
-      this.logger.warn(what, fields);
+      this.warnings.warn(what, fields);
     } else {
       this.logger.debug(what, fields);
     }
