@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useSharedCluster } from './harness/cluster-fixture.js';
 import { runFlotilla } from './harness/cli-process.js';
 import type { CliRun } from './harness/cli-process.js';
-import { freeLoopbackPorts } from './harness/free-port.js';
+import { freeLoopbackPorts } from '@flotilla/server/launcher';
 import { pollUntil } from './harness/poll.js';
 
 const SHARDS = 3;

@@ -13,7 +13,7 @@ if (!existsSync(main)) {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   process.stderr.write('flotilla: building the CLI first (only this once)\n');
   // The build's own output goes to stderr too: stdout is the command's answer.
-  const build = spawnSync(process.execPath, [tsc, '-b', fileURLToPath(new URL('..', import.meta.url))], { stdio: ['ignore', 2, 2] });
+  const build = spawnSync(process.execPath, [tsc, '-b', fileURLToPath(new URL('../tsconfig.build.json', import.meta.url))], { stdio: ['ignore', 2, 2] });
   if (build.status !== 0) {
     process.stderr.write('flotilla: building the CLI failed\n');
     process.exit(1);
