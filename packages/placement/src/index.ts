@@ -13,3 +13,4 @@ export { schedule } from './scheduler.js';
 export type { SchedulerInput, SchedulerSettings } from './scheduler.js';
 export { nodeStateChanges } from './liveness.js';
 export type { NodeStateChange } from './liveness.js';
+export { PlacementMachine } from './placement-machine.js';
