@@ -60,8 +60,9 @@ export interface NodeStart {
  * happens so that a bug shows even in a run where luck hides its consequence: a leader wins
  * only with votes of a quorum of each half of its configuration, commits only an entry of its
  * own term, and only once a quorum of each half holds it durably; a node never says more than
- * its durable state backs (its term, its vote); a ReadIndex answer covers every entry known
- * committed when the read was asked. Violations throw `SafetyViolation`.
+ * its durable state backs (its term, its vote); a leader answers a ReadIndex only once a quorum
+ * confirmed it still leads after the read was asked, and the answer covers every entry known
+ * committed then. Violations throw `SafetyViolation`.
  */
 export class SafetyChecker {
   private readonly lives = new Map<NodeId, NodeLife>();
