@@ -43,6 +43,23 @@ describe('Ready contract', () => {
     node.advance(ready);
   });
 
+  it('holds back a granted vote until the vote is durable, even in a term already durable', () => {
+    const cluster = new TestCluster([1, 2, 3], { config: { preVote: false } });
+    const voter = cluster.node(2);
+    // Term 2 reaches node 2 without a vote (an answer from node 3) and is made durable.
+    voter.step({ type: MessageType.APP_RESP, group: TEST_GROUP, from: nodeId(3), to: nodeId(2), term: 2, index: 0 });
+    const termOnly = voter.ready();
+    expect(termOnly.hardState).toMatchObject({ term: 2, vote: NO_NODE });
+    voter.advance(termOnly);
+    voter.step({ type: MessageType.VOTE, group: TEST_GROUP, from: nodeId(1), to: nodeId(2), term: 2, index: 1, logTerm: 1 });
+    const granted = voter.ready();
+    expect(granted.hardState).toMatchObject({ term: 2, vote: 1 });
+    expect(granted.messagesBeforeSync).toEqual([]);
+    expect(granted.messages).toMatchObject([{ type: MessageType.VOTE_RESP, to: 1, term: 2 }]);
+    expect(granted.messages[0]?.reject).toBeUndefined();
+    voter.advance(granted);
+  });
+
   it('lets a leader with a durable term send appends before its own write', () => {
     const cluster = new TestCluster([1, 2, 3]);
     cluster.elect(1);

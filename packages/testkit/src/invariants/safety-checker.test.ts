@@ -127,6 +127,17 @@ describe('SafetyChecker catches planted violations', () => {
     expect(() => checker.onReady(n1, ready({ hardState: hardState(2, 2, n1) }))).toThrow(/held durably only by \[1\]/);
   });
 
+  it('a leader answering a read before a quorum answered it after the read was asked', () => {
+    electN1();
+    const heartbeatAnswer = (from: number): Message => ({ type: MessageType.HEARTBEAT_RESP, group: groupId(1), from: nodeId(from), to: n1, term: 2 });
+    checker.onDurableHardState(n3, hardState(2, 1, NO_NODE));
+    checker.onSend(heartbeatAnswer(3)); // before the read: proves nothing about leading after it
+    checker.onReadIndex(n1, readContext);
+    expect(() => checker.onReady(n1, ready({ readStates: [{ index: 1, context: readContext }] }))).toThrow(/without confirming its leadership/);
+    checker.onSend(heartbeatAnswer(2));
+    checker.onReady(n1, ready({ readStates: [{ index: 1, context: readContext }] }));
+  });
+
   it('a read index below what was committed when the read was asked', () => {
     checker.onReady(n1, ready({ entries: [entry(2, 2)], hardState: hardState(2, 2) }));
     checker.onReadIndex(n3, readContext);

@@ -35,6 +35,9 @@ interface Promises {
   lastGrant: { readonly term: number; readonly to: NodeId } | undefined;
 }
 
+/** A follower's answers to its leader: each says the follower was still in the leader's term. */
+const ANSWERS_TO_LEADER: ReadonlySet<MessageType> = new Set([MessageType.APP_RESP, MessageType.HEARTBEAT_RESP, MessageType.SNAP_RESP]);
+
 /** Messages whose term is not the sender's own: a pre-vote asks and answers for a term not yet reached. */
 const UNBINDING_TERM: ReadonlySet<MessageType> = new Set([MessageType.PRE_VOTE, MessageType.PRE_VOTE_RESP]);
 
@@ -57,8 +60,9 @@ export interface NodeStart {
  * happens so that a bug shows even in a run where luck hides its consequence: a leader wins
  * only with votes of a quorum of each half of its configuration, commits only an entry of its
  * own term, and only once a quorum of each half holds it durably; a node never says more than
- * its durable state backs (its term, its vote); a ReadIndex answer covers every entry known
- * committed when the read was asked. Violations throw `SafetyViolation`.
+ * its durable state backs (its term, its vote); a leader answers a ReadIndex only once a quorum
+ * confirmed it still leads after the read was asked, and the answer covers every entry known
+ * committed then. Violations throw `SafetyViolation`.
  */
 export class SafetyChecker {
   private readonly lives = new Map<NodeId, NodeLife>();
@@ -78,8 +82,12 @@ export class SafetyChecker {
   private readonly promises = new Map<NodeId, Promises>();
   /** The highest index any node reported committed. */
   private highestCommitted = 0;
-  /** A read's context → the highest committed index when it was asked: its answer may not be lower. */
-  private readonly readFloors = new Map<string, number>();
+  /** A read's context → when it was asked, and the highest committed index then: its answer may not be lower. */
+  private readonly readsAsked = new Map<string, { readonly atEvent: number; readonly floor: number }>();
+  /** `${leader}/${term}` → each node that answered that leader in its term, and when it last did. */
+  private readonly answeredLeader = new Map<string, Map<NodeId, number>>();
+  /** Counts the events the checker is told of, to order them. */
+  private eventCount = 0;
 
   private fail(message: string): never {
     throw new SafetyViolation(message);
@@ -122,9 +130,10 @@ export class SafetyChecker {
       life.log.restore(ready.snapshot.index, ready.snapshot.term);
     }
     this.appendToLog(node, life.log, ready.entries);
+    const leaderOfTerm = life.role === Role.LEADER ? life.hardState.term : undefined;
     if (ready.hardState !== undefined) {
       // A leader that stayed leader in its term moved its commit itself, by counting replicas.
-      const leaderCommit = life.role === Role.LEADER && ready.hardState.term === life.hardState.term;
+      const leaderCommit = leaderOfTerm === ready.hardState.term;
       if (leaderCommit && ready.hardState.commit > life.hardState.commit) this.checkLeaderCommit(node, life, ready.hardState);
       this.onHardState(node, life, ready.hardState);
     }
@@ -132,7 +141,11 @@ export class SafetyChecker {
       life.role = ready.softState.role;
       if (ready.softState.role === Role.LEADER) this.onLeader(node, life);
     }
-    for (const readState of ready.readStates) this.checkReadState(node, readState);
+    for (const readState of ready.readStates) {
+      this.checkReadState(node, readState);
+      // A node that led its term throughout answered these itself (no other leader answers in its term).
+      if (leaderOfTerm === life.hardState.term) this.checkReadConfirmed(node, leaderOfTerm, readState.context);
+    }
     life.recentConfs = life.conf === undefined ? [] : [life.conf];
   }
 
@@ -291,7 +304,17 @@ export class SafetyChecker {
    * never cast (its durable record was lost with it), so votes are counted here, not at ready().
    */
   onSend(message: Message): void {
+    this.eventCount++;
     this.checkBackedByDurableState(message);
+    if (ANSWERS_TO_LEADER.has(message.type)) {
+      const key = `${message.to}/${message.term}`;
+      const answered = this.answeredLeader.get(key);
+      if (answered === undefined) this.answeredLeader.set(key, new Map([[message.from, this.eventCount]]));
+      else answered.set(message.from, this.eventCount);
+    }
+    if (message.type === MessageType.READ_INDEX_RESP && message.context !== undefined) {
+      this.checkReadConfirmed(message.from, message.term, message.context);
+    }
     if (message.type === MessageType.VOTE_RESP && message.reject !== true) {
       const key = `${message.from}/${message.term}`;
       const earlier = this.voteOfTerm.get(key);
@@ -433,9 +456,30 @@ export class SafetyChecker {
   /** A client asked `node` for a read point; `context` names the request. */
   onReadIndex(node: NodeId, context: Uint8Array): void {
     this.life(node);
+    this.eventCount++;
     const key = contextKey(context);
-    // A repeated request keeps its first floor: an answer to the first asking may still arrive.
-    if (!this.readFloors.has(key)) this.readFloors.set(key, this.highestCommitted);
+    // A repeated request keeps its first record: an answer to the first asking may still arrive.
+    if (!this.readsAsked.has(key)) this.readsAsked.set(key, { atEvent: this.eventCount, floor: this.highestCommitted });
+  }
+
+  /**
+   * ReadIndex is linearizable because the leader confirms, after the read was asked, that it
+   * still leads: a quorum of its configuration (itself included) answers it in its term. A
+   * leader deposed meanwhile cannot get that quorum, so answering without it is the bug even
+   * when no other leader happened to commit anything yet.
+   */
+  private checkReadConfirmed(leader: NodeId, term: number, context: Uint8Array): void {
+    const asked = this.readsAsked.get(contextKey(context));
+    if (asked === undefined) return;
+    const confirmed = new Set<NodeId>([leader]);
+    for (const [node, atEvent] of this.answeredLeader.get(`${leader}/${term}`) ?? []) if (atEvent > asked.atEvent) confirmed.add(node);
+    const confs = this.life(leader).recentConfs;
+    if (!confs.some((conf) => isQuorum(conf, confirmed))) {
+      this.fail(
+        `leader ${leader} of term ${term} answered a read without confirming its leadership: since the read was asked ` +
+          `only [${[...confirmed].join(',')}] answered it, not a quorum of ${confs.map(describeConf).join(' nor ')}`,
+      );
+    }
   }
 
   /**
@@ -444,7 +488,7 @@ export class SafetyChecker {
    * confirming it still leads (or before it knows its term's commit index) gives a lower one.
    */
   private checkReadState(node: NodeId, readState: ReadState): void {
-    const floor = this.readFloors.get(contextKey(readState.context));
+    const floor = this.readsAsked.get(contextKey(readState.context))?.floor;
     if (floor !== undefined && readState.index < floor) {
       this.fail(`node ${node} got read index ${readState.index}, but ${floor} was committed before the read was asked (a stale leader answered?)`);
     }

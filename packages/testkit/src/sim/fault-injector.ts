@@ -44,7 +44,10 @@ export class FaultInjector {
     const links = this.cluster.network.links;
     switch (this.random.int(3)) {
       case 0: {
-        const node = this.random.pick(ids);
+        // Often the leader: cut off, it may lead on in its term while clients still read from
+        // it, and a majority elects another leader that commits.
+        const leader = this.cluster.leader()?.id;
+        const node = leader !== undefined && this.random.chance(0.5) ? leader : this.random.pick(ids);
         links.isolate(node, ids);
         break;
       }

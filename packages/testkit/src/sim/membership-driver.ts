@@ -136,8 +136,9 @@ export class MembershipDriver {
       const successors = node.conf().voters;
       const known = running.some((other) => {
         if (!successors.includes(other.id)) return false;
+        // A node that joined empty has no configuration yet: it must have applied one that names it a voter.
         const conf = other.conf();
-        return conf.votersOutgoing.length === 0 && !confMembers(conf).includes(node.id);
+        return conf.votersOutgoing.length === 0 && conf.voters.includes(other.id) && !confMembers(conf).includes(node.id);
       });
       if (known) this.cluster.retire(node.id);
     }
