@@ -404,7 +404,7 @@ export class MultiRaftHost {
         replica.log.append(ready.entries);
         mustSync = anything = true;
       }
-      const hardState = ready.hardState === undefined ? undefined : replica.log.takeHardState(ready.hardState);
+      const hardState = replica.log.takeHardState(ready.hardState, ready.committedEntries);
       if (hardState !== undefined) {
         batch.setHardState(replica.group, hardState);
         hardStates.push([replica, hardState]);

@@ -164,7 +164,12 @@ export class RawNode {
       messagesBeforeSync,
       messages,
       readStates: r.readStates,
-      mustSync: !termDurable || entries.length > 0 || r.snapshotChunks.length > 0 || snapshot !== undefined,
+      mustSync:
+        !termDurable ||
+        entries.length > 0 ||
+        r.snapshotChunks.length > 0 ||
+        snapshot !== undefined ||
+        committedEntries.some((entry) => entry.type === EntryType.CONFIGURATION),
     };
     this.softState = softState;
     this.readyHardState = hardState;

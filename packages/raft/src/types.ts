@@ -213,8 +213,9 @@ export interface Ready {
   readonly readStates: readonly ReadState[];
   /**
    * The host must sync its write of this Ready before sending `messages` (etcd's MustSync): a
-   * new term or vote, new entries, or snapshot data. A commit index alone needs no sync: a
-   * restart derives it again from the leader.
+   * new term or vote, new entries, snapshot data, or a committed configuration change (its
+   * commit index must survive a restart, since a configuration takes effect when applied). A
+   * commit index alone needs no sync: a restart derives it again from the leader.
    */
   readonly mustSync: boolean;
 }

@@ -54,12 +54,26 @@ describe('GroupLog', () => {
 
   it('hands out a hard state to write only when its term or vote changed since the stored or last written one', () => {
     const log = new GroupLog(storedGroup());
-    expect(log.takeHardState({ term: 2, vote: nodeId(1), commit: 5 })).toBeUndefined();
+    expect(log.takeHardState({ term: 2, vote: nodeId(1), commit: 5 }, [])).toBeUndefined();
     expect(log.initialState().hardState.commit).toBe(5);
-    expect(log.takeHardState({ term: 3, vote: NO_NODE, commit: 5 })).toEqual({ term: 3, vote: NO_NODE, commit: 5 });
-    expect(log.takeHardState({ term: 3, vote: NO_NODE, commit: 6 })).toBeUndefined();
-    expect(log.takeHardState({ term: 3, vote: nodeId(2), commit: 6 })).toEqual({ term: 3, vote: 2, commit: 6 });
-    expect(new GroupLog(undefined).takeHardState({ term: 1, vote: NO_NODE, commit: 0 })).toEqual({ term: 1, vote: NO_NODE, commit: 0 });
+    expect(log.takeHardState({ term: 3, vote: NO_NODE, commit: 5 }, [])).toEqual({ term: 3, vote: NO_NODE, commit: 5 });
+    expect(log.takeHardState({ term: 3, vote: NO_NODE, commit: 6 }, [])).toBeUndefined();
+    expect(log.takeHardState(undefined, [])).toBeUndefined();
+    expect(log.takeHardState({ term: 3, vote: nodeId(2), commit: 6 }, [])).toEqual({ term: 3, vote: 2, commit: 6 });
+    expect(new GroupLog(undefined).takeHardState({ term: 1, vote: NO_NODE, commit: 0 }, [])).toEqual({ term: 1, vote: NO_NODE, commit: 0 });
+  });
+
+  it('writes the commit index once committed entries hold a configuration change it does not cover', () => {
+    const log = new GroupLog(storedGroup());
+    const conf = (index: number): Entry => ({ index, term: 2, type: EntryType.CONFIGURATION, data: new Uint8Array(0), change: { changes: [] } });
+    const command = (index: number): Entry => ({ index, term: 2, type: EntryType.COMMAND, data: new Uint8Array(0) });
+    expect(log.takeHardState({ term: 2, vote: nodeId(1), commit: 5 }, [command(4), command(5)])).toBeUndefined();
+    expect(log.takeHardState({ term: 2, vote: nodeId(1), commit: 7 }, [command(6), conf(7)])).toEqual({ term: 2, vote: 1, commit: 7 });
+    // Covered now: the same configuration delivered again needs no write.
+    expect(log.takeHardState(undefined, [conf(7)])).toBeUndefined();
+    // Committed in an earlier Ready whose committed entries were cut short: the current commit is written.
+    expect(log.takeHardState({ term: 2, vote: nodeId(1), commit: 9 }, [command(8)])).toBeUndefined();
+    expect(log.takeHardState(undefined, [conf(9)])).toEqual({ term: 2, vote: 1, commit: 9 });
   });
 
   it('starts empty for a replica with nothing stored', () => {

@@ -1,4 +1,4 @@
-import { MemoryLogStorage, SnapshotTemporarilyUnavailableError } from '@flotilla/raft';
+import { EntryType, MemoryLogStorage, SnapshotTemporarilyUnavailableError } from '@flotilla/raft';
 import type { ConfState, Entry, HardState, LogStorage, SnapshotMeta } from '@flotilla/raft';
 import type { SnapshotFile, StoredGroup } from './node-store.js';
 
@@ -13,8 +13,8 @@ export class GroupLog implements LogStorage {
   private file: SnapshotFile | undefined;
   /** The core asked for snapshot bytes that have no file yet. */
   snapshotWanted = false;
-  /** Term and vote of the hard state last handed out to be written. */
-  private written: { readonly term: number; readonly vote: number };
+  /** The hard state last handed out to be written (or found stored). */
+  private written: HardState;
 
   /**
    * Rebuilds the log a replica stored: snapshot point, hard state, entries after the snapshot.
@@ -74,15 +74,22 @@ export class GroupLog implements LogStorage {
   }
 
   /**
-   * Takes a Ready's hard state, and returns it when it must be written (and synced before the
-   * Ready's messages leave): when its term or vote changed. The commit index alone is volatile
-   * (Raft's Figure 2) and is not written; a restart derives it (see the constructor).
+   * Takes a Ready's hard state, and returns the hard state to write (and sync before the Ready's
+   * messages leave), if any: when the term or vote changed, or when the Ready's committed entries
+   * hold a configuration change that the written commit index does not cover. The commit index
+   * is otherwise volatile (Raft's Figure 2) and a restart derives it (see the constructor); but a
+   * configuration takes effect when applied, and a node that restarted without knowing one had
+   * committed would campaign in the configuration before it, with votes of members the change
+   * removed (found by the simulator, seed 1109).
    */
-  takeHardState(hardState: HardState): HardState | undefined {
-    this.memory.setHardState(hardState);
-    if (hardState.term === this.written.term && hardState.vote === this.written.vote) return undefined;
-    this.written = hardState;
-    return hardState;
+  takeHardState(hardState: HardState | undefined, committedEntries: readonly Entry[]): HardState | undefined {
+    if (hardState !== undefined) this.memory.setHardState(hardState);
+    const current = this.memory.initialState().hardState;
+    const termOrVote = current.term !== this.written.term || current.vote !== this.written.vote;
+    const uncoveredConf = committedEntries.some((entry) => entry.type === EntryType.CONFIGURATION && entry.index > this.written.commit);
+    if (!termOrVote && !uncoveredConf) return undefined;
+    this.written = current;
+    return current;
   }
 
   /** A received snapshot replaced the replica's state: the log restarts after it. */

@@ -316,7 +316,7 @@ export class SimNode {
     this.env.trace(() => `n${this.id} ready ${describeReady(ready)}`);
     this.env.checker.onReady(this.id, ready);
     this.send(live, ready.messagesBeforeSync);
-    const durable = ready.entries.length > 0 || ready.hardState !== undefined || ready.snapshotChunks.length > 0 || ready.snapshot !== undefined;
+    const durable = ready.mustSync || ready.hardState !== undefined;
     if (!durable) {
       this.finishReady(live, ready);
       return undefined;
@@ -348,8 +348,8 @@ export class SimNode {
     if (ready.snapshot !== undefined) await this.install(live, ready.snapshot);
     const batch = store.newBatch();
     if (ready.entries.length > 0) batch.appendEntries(SIM_GROUP, ready.entries, log.lastIndex());
-    // As the host: only a term or vote change is written.
-    const hardState = ready.hardState === undefined ? undefined : log.takeHardState(ready.hardState);
+    // As the host: a term or vote change is written, and a commit that covers a configuration change.
+    const hardState = log.takeHardState(ready.hardState, ready.committedEntries);
     if (hardState !== undefined) batch.setHardState(SIM_GROUP, hardState);
     // After an install the applied state is the snapshot's, which the install wrote itself.
     if (live.flushWanted && ready.snapshot === undefined) {
