@@ -6,7 +6,7 @@ import { RawNode } from './raw-node.js';
 import type { BasicStatus } from './status.js';
 import { TEST_GROUP, TestCluster, bytes, conf, text } from './testing/test-cluster.js';
 import { Xoshiro128 } from './xoshiro128.js';
-import { MessageType, NO_NODE, Role, groupId, nodeId } from './types.js';
+import { ConfChangeKind, EntryType, MessageType, NO_NODE, Role, groupId, nodeId } from './types.js';
 import type { Message } from './types.js';
 
 describe('RawNode end to end', () => {
@@ -115,6 +115,28 @@ describe('Ready contract', () => {
     expect(commitReady.hardState?.commit).toBe(followerAppend.entries[0]?.index);
     expect(commitReady.committedEntries.map((e) => text(e.data))).toEqual(['x']);
     expect(commitReady.mustSync).toBe(false);
+  });
+
+  it('asks for a sync when a configuration change commits, even with nothing else to write', () => {
+    const cluster = new TestCluster([1, 2, 3]);
+    cluster.elect(1);
+    const leader = cluster.node(1);
+    leader.proposeConfChange({ changes: [{ kind: ConfChangeKind.ADD_LEARNER, node: nodeId(4) }] });
+    const appendReady = leader.ready();
+    cluster.get(1).storage.append(appendReady.entries);
+    leader.advance(appendReady);
+    for (const message of appendReady.messagesBeforeSync) cluster.deliver(message);
+    for (const id of [2, 3]) {
+      const ready = cluster.node(id).ready();
+      cluster.get(id).storage.append(ready.entries);
+      cluster.node(id).advance(ready);
+      for (const message of ready.messages) cluster.deliver(message);
+    }
+    const commitReady = leader.ready();
+    expect(commitReady.entries).toEqual([]);
+    expect(commitReady.committedEntries.map((entry) => entry.type)).toEqual([EntryType.CONFIGURATION]);
+    expect(commitReady.mustSync).toBe(true);
+    leader.advance(commitReady);
   });
 
   it('sends many proposed commands to each follower as one append, and commits them all', () => {
