@@ -22,6 +22,7 @@ export default defineConfig({
       project('transport', 'packages/transport'),
       project('kv', 'packages/kv'),
       project('multiraft', 'packages/multiraft'),
+      project('simulator', 'packages/simulator', { testTimeout: 600_000 }),
       project('server', 'apps/server'),
       project('bench', 'apps/bench'),
       project('cluster', 'test', { testTimeout: 300_000, hookTimeout: 120_000, fileParallelism: false }),

@@ -44,11 +44,16 @@ export interface NodeParts {
   readonly observer?: HostObserver;
 }
 
+/** A running node with its host reachable, for a simulator that steers and inspects its groups. */
+export interface AssembledNode extends RunningNode {
+  readonly host: MultiRaftHost;
+}
+
 /**
  * Rebuilds (or bootstraps) the node's replicas from its store and runs the loop over the
  * transport. The store and transport are injected, so tests run whole nodes in memory.
  */
-export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
+export async function assembleNode(parts: NodeParts): Promise<AssembledNode> {
   const { config, logger, store, transport, random } = parts;
   const time = parts.time ?? realTime;
   const fatal = parts.onFatal ?? dieLoudly;
@@ -197,6 +202,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
 
   return {
     service,
+    host,
     close: async () => {
       if (closed) return;
       closed = true;

@@ -23,4 +23,5 @@ export { encodeCommand, decodeCommand, validateWrite, InvalidCommandError } from
 export type { ClientCommand, KvWrite } from './statemachine/kv-command.js';
 export { ClientWorkload } from './workload/client-workload.js';
 export { HistoryRecorder } from './workload/history-recorder.js';
+export type { ClientInvocation } from './workload/history-recorder.js';
 export * from './linearizability/index.js';

@@ -154,7 +154,8 @@ export class SimNetwork implements InProcessWire<OutgoingFrame> {
       return 'lost';
     }
     this.enqueue(frame, settled);
-    if (this.random.chance(this.profile.duplicateProbability)) {
+    // Raft tolerates a duplicated message; a call is delivered at most once, as TCP does.
+    if (frame.payload.kind === DataFrameKind.RAFT && this.random.chance(this.profile.duplicateProbability)) {
       this.counters.duplicated += messages;
       this.enqueue(frame, undefined);
     }
