@@ -289,6 +289,9 @@ export class MultiRaftHost {
       } else if (ticks > 0 && replica.quiesced && replica.isLeader && this.silentVoter(replica, nowMs)) {
         // Awake, CheckQuorum can tell whether this leader is cut off, and step it down if so.
         this.quiescence.wake(replica);
+      } else if (replica.quiesced && replica.isLeader && replica.raft.basicStatus().leadTransferee !== NO_NODE) {
+        // A transfer asked of a quiet leader refuses writes until it ends: only ticks end a lost one.
+        this.quiescence.wake(replica);
       }
       if (ticks > 0 && this.quiescence.shouldTick(replica, nowMs)) for (let i = 0; i < ticks; i++) replica.raft.tick();
       if (ticks > 0) replica.reads.reissue(nowMs - 2 * this.electionTimeoutMs);
