@@ -111,7 +111,7 @@ export async function runHostSimulation(options: HostSimulationOptions): Promise
     faults.restartAll();
     workload.issuing = false;
     cluster.trace(() => 'liveness phase: faults healed, every node restarted');
-    await checkLiveness(cluster, options.livenessStepsMax ?? DEFAULT_HOST_LIVENESS_STEPS_MAX);
+    await checkLiveness(cluster, workload, seed, options.livenessStepsMax ?? DEFAULT_HOST_LIVENESS_STEPS_MAX);
 
     phase = 'linearizability';
     const operations = workload.history.operations();
@@ -178,7 +178,7 @@ function transferLeadership(cluster: HostCluster, random: Xoshiro128): boolean {
  * committed and applied, take a fresh write on every key, and bring every member to the
  * leader's applied state, within the bound.
  */
-async function checkLiveness(cluster: HostCluster, maxSteps: number): Promise<void> {
+async function checkLiveness(cluster: HostCluster, workload: ServiceWorkload, seed: number, maxSteps: number): Promise<void> {
   const deadline = cluster.nowStep + maxSteps;
   const remaining = (): number => deadline - cluster.nowStep;
   const expected = [...cluster.nodes.keys()].filter((id) => !cluster.retired.has(id));
@@ -209,13 +209,10 @@ async function checkLiveness(cluster: HostCluster, maxSteps: number): Promise<vo
       const service = serving[(key.charCodeAt(0) + cluster.nowStep) % serving.length]?.node?.service;
       if (service === undefined) continue;
       inFlight.add(key);
-      service.execute({ op: 'put', key: new TextEncoder().encode(key), value: new TextEncoder().encode('probe') }).then(
-        () => {
-          inFlight.delete(key);
-          done.add(key);
-        },
-        () => inFlight.delete(key),
-      );
+      void workload.probe(service, key, `probe-${seed}-${cluster.nowStep}`).then((acknowledged) => {
+        inFlight.delete(key);
+        if (acknowledged) done.add(key);
+      });
     }
     return done.size === KEYS.length;
   };

@@ -34,6 +34,8 @@ interface Client {
 
 /** Errors that say the request never took effect: it is left out of the history. */
 const NEVER_APPLIED: ReadonlySet<string> = new Set(['not_leader', 'no_leader', 'overloaded', 'shutting_down', 'too_large', 'invalid_request']);
+/** Simulated clients count from 1. */
+const PROBE_CLIENT = 0;
 const LINEARIZABLE: ReadConsistency = { kind: 'linearizable' };
 
 const encoder = new TextEncoder();
@@ -110,6 +112,26 @@ export class ServiceWorkload {
         const code = (error as { code?: unknown } | null)?.code;
         if (typeof code === 'string' && NEVER_APPLIED.has(code)) this.history.forget(handle);
         else this.history.abandon(handle);
+      },
+    );
+  }
+
+  /**
+   * A put of `value` by the probe client (id 0), recorded like any other write: clients'
+   * requests still in flight may read it. Resolves to whether it was acknowledged.
+   */
+  probe(service: KvService, key: string, value: string): Promise<boolean> {
+    const handle = this.history.invoke(PROBE_CLIENT, { op: 'put', key, value });
+    return service.execute({ op: 'put', key: bytes(key), value: bytes(value) }).then(
+      () => {
+        this.history.complete(handle, {});
+        return true;
+      },
+      (error: unknown) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        if (typeof code === 'string' && NEVER_APPLIED.has(code)) this.history.forget(handle);
+        else this.history.abandon(handle);
+        return false;
       },
     );
   }

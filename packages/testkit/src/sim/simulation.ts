@@ -51,7 +51,7 @@ const PROBE_KEY = '__liveness';
 export async function runSimulation(options: SimulationOptions): Promise<SimulationReport> {
   const { seed } = options;
   const safetySteps = options.safetySteps ?? DEFAULT_SAFETY_STEPS;
-  const replay = `pnpm sim --seed ${seed}${safetySteps === DEFAULT_SAFETY_STEPS ? '' : ` --steps ${safetySteps}`} --trace`;
+  const replay = `pnpm sim --core --seed ${seed}${safetySteps === DEFAULT_SAFETY_STEPS ? '' : ` --steps ${safetySteps}`} --trace`;
   const root = new Xoshiro128(seed);
   const profile = drawFaultProfile(root.fork());
   const cluster = await Cluster.create({
