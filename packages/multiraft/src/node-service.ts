@@ -292,7 +292,11 @@ const isRetryable = (error: unknown): boolean =>
   error instanceof RetryableError || (error instanceof ServiceError && (error.code === 'not_leader' || error.code === 'no_leader'));
 
 function withDeadline<T>(time: NodeTime, promise: Promise<T>, remainingMs: number, onTimeout: () => Error): Promise<T> {
-  if (remainingMs <= 0) return Promise.reject(onTimeout());
+  if (remainingMs <= 0) {
+    // The work was queued and may still fail: unobserved, its rejection would kill the process.
+    promise.catch(() => undefined);
+    return Promise.reject(onTimeout());
+  }
   return new Promise<T>((resolve, reject) => {
     const cancel = time.after(remainingMs, () => reject(onTimeout()));
     promise.then(
