@@ -63,7 +63,7 @@ export async function assembleNode(parts: NodeParts): Promise<AssembledNode> {
   };
   const hasher = await createKeyHasher();
   const stored = await loadOrBootstrap(store, clusterSeedOf(config), hasher);
-  const freshCluster = stored.every((group) => group.hardState.term <= 1 && group.entries.length === 0);
+  const freshCluster = config.joining !== true && stored.every((group) => group.hardState.term <= 1 && group.entries.length === 0);
 
   const replicas: Replica[] = [];
   for (const group of stored) {
@@ -173,21 +173,21 @@ export async function assembleNode(parts: NodeParts): Promise<AssembledNode> {
   const stopBalancing = time.every(
     config.balanceIntervalMs,
     () => {
-    for (const replica of replicas) {
-      if (!replica.isLeader) continue;
-      host.atNextTurn(replica.group, (r) => {
-        const preferred = preferredLeader(r);
-        if (preferred === config.id || transferTarget(r, preferred) === NO_NODE) return;
-        logger.info({ group: r.group, to: preferred }, 'handing leadership back to its preferred node');
-        r.raft.transferLeader(preferred);
-      });
-    }
+      for (const replica of host.replicas.values()) {
+        if (!replica.isLeader) continue;
+        host.atNextTurn(replica.group, (r) => {
+          const preferred = preferredLeader(r);
+          if (preferred === config.id || transferTarget(r, preferred) === NO_NODE) return;
+          logger.info({ group: r.group, to: preferred }, 'handing leadership back to its preferred node');
+          r.raft.transferLeader(preferred);
+        });
+      }
     },
     { background: true },
   );
 
   const handOffLeaderships = async (): Promise<void> => {
-    for (const replica of replicas) {
+    for (const replica of host.replicas.values()) {
       if (!replica.isLeader) continue;
       host.atNextTurn(replica.group, (r) => {
         const target = transferTarget(r);
@@ -195,7 +195,7 @@ export async function assembleNode(parts: NodeParts): Promise<AssembledNode> {
       });
     }
     const deadline = time.nowMs() + HANDOFF_ELECTION_TIMEOUTS * host.electionTimeoutMs;
-    while (replicas.some((replica) => replica.isLeader) && time.nowMs() < deadline) {
+    while ([...host.replicas.values()].some((replica) => replica.isLeader) && time.nowMs() < deadline) {
       await sleep(time, config.tickIntervalMs);
     }
   };

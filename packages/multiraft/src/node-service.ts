@@ -1,4 +1,4 @@
-import { NO_NODE } from '@flotilla/raft';
+import { confMembers, NO_NODE } from '@flotilla/raft';
 import type { Entry, NodeId } from '@flotilla/raft';
 import { decodeCommand, decodeValueRecord, encodeCommand, MAX_KEY_BYTES, validateKey } from '@flotilla/kv';
 import type { ApplyResult } from '@flotilla/kv';
@@ -216,7 +216,8 @@ export class NodeService implements KvService {
       // Nothing was proposed or read yet: a closing node says so rather than wait for a leader.
       if (this.closing) throw new ServiceError('shutting_down', 'the node is shutting down', { retryAfterMs: OVERLOAD_RETRY_AFTER_MS });
       const remainingMs = deadline - this.options.time.nowMs();
-      if (remainingMs <= 0) throw this.notLeader(replica);
+      // A replica its group removed learns of no new leader: the client asks another node at once.
+      if (remainingMs <= 0 || notMember(replica, this.options.host.self)) throw this.notLeader(replica);
       await sleep(this.options.time, Math.min(delayMs, remainingMs));
     }
   }
@@ -272,7 +273,8 @@ export class NodeService implements KvService {
       // Nothing was proposed or read yet: a closing node says so rather than wait for a leader.
       if (this.closing) throw new ServiceError('shutting_down', 'the node is shutting down', { retryAfterMs: OVERLOAD_RETRY_AFTER_MS });
       const remainingMs = deadline - this.options.time.nowMs();
-      if (remainingMs <= 0) throw this.notLeader(replica);
+      // A replica its group removed learns of no new leader: the client asks another node at once.
+      if (remainingMs <= 0 || notMember(replica, this.options.host.self)) throw this.notLeader(replica);
       await sleep(this.options.time, Math.min(delayMs, remainingMs));
     }
   }
@@ -287,6 +289,9 @@ export class NodeService implements KvService {
     return this.options.time.nowMs() - contact.atMs <= maxStalenessMs && replica.writtenIndex >= contact.leaderCommit;
   }
 }
+
+/** The replica's group has removed this node (or, joining, not yet added it). */
+const notMember = (replica: Replica, self: NodeId): boolean => !confMembers(replica.raft.confState()).includes(self);
 
 const isRetryable = (error: unknown): boolean =>
   error instanceof RetryableError || (error instanceof ServiceError && (error.code === 'not_leader' || error.code === 'no_leader'));

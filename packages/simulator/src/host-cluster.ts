@@ -50,6 +50,7 @@ export class HostCluster {
   private readonly random: Xoshiro128;
   private readonly traceHash = new Hash53();
   private failure: { node: NodeId; error: unknown } | undefined;
+  private nextNodeId: number;
 
   private constructor(
     private readonly options: HostClusterOptions,
@@ -59,18 +60,30 @@ export class HostCluster {
     this.network = new SimNetwork(options.random.fork(), options.network, MS_PER_STEP);
     this.syncDelayStepsMax = options.syncDelayStepsMax;
     this.founders = Array.from({ length: options.nodes }, (_, index) => nodeId(index + 1));
+    this.nextNodeId = options.nodes + 1;
   }
 
   /** A cluster whose founding nodes are booting; they recover and elect as it steps. */
   static async create(options: HostClusterOptions): Promise<HostCluster> {
     // Instantiated once, before any step: later starts take it in a microtask.
     const cluster = new HostCluster(options, await createKeyHasher());
-    for (const id of cluster.founders) cluster.nodes.set(id, cluster.createHost(id));
+    for (const id of cluster.founders) cluster.nodes.set(id, cluster.createHost(id, false));
     for (const id of cluster.founders) cluster.node(id).start();
     return cluster;
   }
 
-  private createHost(id: NodeId): SimHost {
+  /** A node added to the running cluster: it hosts every group's replica empty until a group adds it. */
+  addNode(): SimHost {
+    const id = nodeId(this.nextNodeId++);
+    const node = this.createHost(id, true);
+    this.nodes.set(id, node);
+    const ids = [...this.nodes.keys()];
+    for (const other of this.upNodes()) other.knowPeers(ids);
+    node.start();
+    return node;
+  }
+
+  private createHost(id: NodeId, joining: boolean): SimHost {
     const { options } = this;
     const electionTimeoutMs = options.node.electionTimeoutTicks * MS_PER_STEP;
     return new SimHost(id, this.options.random.fork(), {
@@ -81,6 +94,7 @@ export class HostCluster {
         peerListen: { host: 'sim', port: id },
         clusterSecret: 'sim',
         initialShards: options.groups,
+        ...(joining ? { joining: true } : {}),
         tickIntervalMs: MS_PER_STEP,
         ...options.node,
         snapshotThresholdBytes: 64 * 1024,
@@ -89,6 +103,7 @@ export class HostCluster {
         requestTimeoutMs: 8 * electionTimeoutMs,
         balanceIntervalMs: 5 * electionTimeoutMs,
       },
+      founders: this.founders,
       nodeIds: () => [...this.nodes.keys()],
       nowMs: () => this.nowMs,
       fatal: (node, error) => {
@@ -96,6 +111,10 @@ export class HostCluster {
       },
       trace: (text) => this.trace(text),
     });
+  }
+
+  get groupCount(): number {
+    return this.options.groups;
   }
 
   get nowStep(): number {
@@ -228,7 +247,7 @@ export class HostCluster {
           const { term, role, leader, commit, lastIndex, leadTransferee } = replica.raft.basicStatus();
           const conf = replica.raft.confState();
           const lastTerm = this.checkers.of(replica.group).logTermAt(node.id, lastIndex);
-          return `g${replica.group}:${ROLE_LETTERS[role]}${term} lastTerm=${lastTerm}${leadTransferee === 0 ? '' : ` to=${leadTransferee}`} lead=${leader} c=${commit} a=${replica.appliedIndex} w=${replica.writtenIndex} last=${lastIndex}${replica.quiesced ? ' q' : ''} v=${conf.voters.join(',')}`;
+          return `g${replica.group}:${ROLE_LETTERS[role]}${term} lastTerm=${lastTerm}${leadTransferee === 0 ? '' : ` to=${leadTransferee}`} lead=${leader} c=${commit} a=${replica.appliedIndex} w=${replica.writtenIndex} last=${lastIndex}${replica.quiesced ? ' q' : ''} v=${conf.voters.join(",")}${conf.learners.length > 0 ? ` l=${conf.learners.join(",")}` : ""}`;
         });
         return `n${node.id} ${groups.join(' | ')}`;
       })

@@ -1,7 +1,8 @@
-import { confMembers, NO_NODE } from '@flotilla/raft';
+import { confMembers, groupId, NO_NODE } from '@flotilla/raft';
 import type { GroupId } from '@flotilla/raft';
 import type { KvService } from '@flotilla/multiraft';
-import { checkHistory, drawFaultProfile, isRefusal, SimulationFailure, Xoshiro128 } from '@flotilla/testkit';
+import { checkHistory, drawFaultProfile, isRefusal, MembershipDriver, SimulationFailure, Xoshiro128 } from '@flotilla/testkit';
+import { groupMembership } from './group-membership.js';
 import { HostCluster } from './host-cluster.js';
 import { HostFaults } from './host-faults.js';
 import { ServiceWorkload } from './service-workload.js';
@@ -39,6 +40,8 @@ export interface HostCounters {
   snapshotsTaken: number;
   snapshotsInstalled: number;
   leaderTransfers: number;
+  nodesAdded: number;
+  configurationsApplied: number;
   writesAcknowledged: number;
   readsServed: number;
   boundedReads: number;
@@ -86,12 +89,18 @@ export async function runHostSimulation(options: HostSimulationOptions): Promise
   const services = { services: (): KvService[] => cluster.servingNodes().flatMap((node) => (node.node === undefined ? [] : [node.node.service])) };
   const control = root.fork();
   let leaderTransfers = 0;
+  const membershipRandom = root.fork();
+  const drivers = Array.from(
+    { length: cluster.groupCount },
+    (_, i) => new MembershipDriver(groupMembership(cluster, groupId(i + 1)), membershipRandom.fork(), { maxMembers: 7, minVoters: 3 }),
+  );
 
   let phase = 'safety';
   try {
     for (let i = 0; i < safetySteps; i++) {
       faults.step();
       if (control.chance(profile.transferLeaderProbability * 4) && transferLeadership(cluster, control)) leaderTransfers++;
+      if (control.chance(profile.membershipChangeProbability * 2)) await control.pick(drivers).proposeRandomChange();
       workload.step(cluster.nowStep, services);
       await cluster.step();
     }
@@ -141,6 +150,8 @@ export async function runHostSimulation(options: HostSimulationOptions): Promise
         snapshotsTaken: cluster.checkers.counts.snapshotsTaken,
         snapshotsInstalled: cluster.checkers.counts.snapshotsInstalled,
         leaderTransfers,
+        nodesAdded: cluster.nodes.size - cluster.founders.length,
+        configurationsApplied: cluster.checkers.counts.configurationsApplied,
         writesAcknowledged: workload.writesAcknowledged,
         readsServed: workload.readsServed,
         boundedReads: workload.boundedReads,
@@ -202,11 +213,15 @@ async function checkLiveness(cluster: HostCluster, workload: ServiceWorkload, se
   // A fresh write on every key, through any node: every group commits in its current term.
   const done = new Set<string>();
   const inFlight = new Set<string>();
+  const attempts = new Map<string, number>();
   const probesDone = (): boolean => {
     for (const key of KEYS) {
       if (done.has(key) || inFlight.has(key)) continue;
       const serving = cluster.servingNodes();
-      const service = serving[(key.charCodeAt(0) + cluster.nowStep) % serving.length]?.node?.service;
+      // Another node at each attempt: a node whose replica its group removed answers no_leader.
+      const attempt = (attempts.get(key) ?? 0) + 1;
+      attempts.set(key, attempt);
+      const service = serving[(key.charCodeAt(0) + attempt) % serving.length]?.node?.service;
       if (service === undefined) continue;
       inFlight.add(key);
       void workload.probe(service, key, `probe-${seed}-${cluster.nowStep}`).then((acknowledged) => {

@@ -14,6 +14,8 @@ export interface HostEnvironment {
   readonly checkers: GroupCheckers;
   /** Every node's settings but its id and peers. */
   readonly config: Omit<NodeConfig, 'id' | 'peers' | 'advertiseClientUrl'>;
+  /** The founding nodes: a founder that lost its bootstrap writes founds the same cluster again. */
+  readonly founders: readonly NodeId[];
   /** Every node of the cluster (this one included): the transport's peers. */
   nodeIds(): readonly NodeId[];
   nowMs(): number;
@@ -89,7 +91,7 @@ export class SimHost {
     const config: NodeConfig = {
       ...env.config,
       id: this.id,
-      peers: new Map(env.nodeIds().map((id) => [id, { host: 'sim', port: id }])),
+      peers: new Map(env.founders.map((id) => [id, { host: 'sim', port: id }])),
       advertiseClientUrl: clientUrlOf(this.id),
     };
     env.trace(() => `start n${this.id} (#${start})`);

@@ -9,6 +9,8 @@ export { LinkFaults } from './sim/link-faults.js';
 export { SimNode, SIM_GROUP } from './sim/sim-node.js';
 export type { SimCounters, SimRaftSettings } from './sim/sim-node.js';
 export { drawFaultProfile } from './sim/fault-profile.js';
+export { MembershipDriver } from './sim/membership-driver.js';
+export type { MembershipCluster, MembershipLeader, MembershipNode } from './sim/membership-driver.js';
 export type { FaultProfile } from './sim/fault-profile.js';
 export { runSimulation, DEFAULT_SAFETY_STEPS, DEFAULT_LIVENESS_STEPS_MAX } from './sim/simulation.js';
 export type { SimulationOptions, SimulationReport } from './sim/simulation.js';
