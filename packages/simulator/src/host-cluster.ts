@@ -179,7 +179,7 @@ export class HostCluster {
   /** One step of simulated time. */
   async step(): Promise<void> {
     this.network.advance();
-    for (const node of this.shuffledUp()) if (!this.random.chance(this.skipTickProbability)) node.fireTimers();
+    for (const node of this.random.shuffle(this.upNodes())) if (!this.random.chance(this.skipTickProbability)) node.fireTimers();
     await this.settle();
     this.checkStep();
   }
@@ -203,15 +203,6 @@ export class HostCluster {
     const failure = this.failure;
     if (failure === undefined) return;
     throw failure.error instanceof Error ? failure.error : new Error(`node ${failure.node} failed: ${String(failure.error)}`);
-  }
-
-  private shuffledUp(): SimHost[] {
-    const nodes = this.upNodes();
-    for (let i = nodes.length - 1; i > 0; i--) {
-      const j = this.random.int(i + 1);
-      [nodes[i], nodes[j]] = [nodes[j] as SimHost, nodes[i] as SimHost];
-    }
-    return nodes;
   }
 
   /** Election safety from every replica's own report, and a fingerprint of the step for replay checks. */

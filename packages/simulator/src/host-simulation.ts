@@ -1,7 +1,7 @@
 import { confMembers, groupId, NO_NODE } from '@flotilla/raft';
 import type { GroupId } from '@flotilla/raft';
 import type { KvService } from '@flotilla/multiraft';
-import { checkHistory, drawFaultProfile, isRefusal, MembershipDriver, SimulationFailure, Xoshiro128 } from '@flotilla/testkit';
+import { checkHistory, drawFaultProfile, healedNetwork, isRefusal, MembershipDriver, SimulationFailure, Xoshiro128 } from '@flotilla/testkit';
 import { groupMembership } from './group-membership.js';
 import { HostCluster } from './host-cluster.js';
 import { HostFaults } from './host-faults.js';
@@ -107,15 +107,7 @@ export async function runHostSimulation(options: HostSimulationOptions): Promise
 
     phase = 'liveness';
     cluster.network.links.healAll();
-    cluster.network.profile = {
-      ...profile.network,
-      latencyMinSteps: 1,
-      latencyMaxSteps: 2,
-      dropProbability: 0,
-      duplicateProbability: 0,
-      longDelayProbability: 0,
-      reportUnreachableProbability: 0,
-    };
+    cluster.network.profile = healedNetwork(profile.network);
     cluster.skipTickProbability = 0;
     faults.restartAll();
     workload.issuing = false;

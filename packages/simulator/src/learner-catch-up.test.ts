@@ -1,27 +1,14 @@
-import { ConfChangeKind, groupId } from '@flotilla/raft';
-import { RELIABLE_NETWORK, Xoshiro128 } from '@flotilla/testkit';
+import { ConfChangeKind } from '@flotilla/raft';
 import { describe, expect, it } from 'vitest';
-import { HostCluster } from './host-cluster.js';
-
-const GROUP = groupId(1);
+import { quietCluster, QUIET_GROUP as GROUP } from './quiet-cluster.js';
 
 // Membership through the host: a node added to the running cluster hosts its groups empty,
 // and a group that adds it sends it a snapshot (the log was compacted) before it catches up.
 describe('a node added to an idle group as a learner', () => {
   it('receives the group by snapshot and catches up', async () => {
-    const cluster = await HostCluster.create({
-      random: new Xoshiro128(11),
-      nodes: 3,
-      groups: 1,
-      network: RELIABLE_NETWORK,
-      syncDelayStepsMax: 0,
-      node: { electionTimeoutTicks: 10, heartbeatIntervalTicks: 1, snapshotThresholdEntries: 4 },
-    });
-    const quiesced = (): boolean => cluster.servingNodes().length === 3 && cluster.servingNodes().every((node) => node.replica(GROUP)?.quiesced === true);
-    expect(await cluster.runUntil(() => cluster.leaderOf(GROUP) !== undefined && quiesced(), 500)).toBe(true);
-    const leader = cluster.leaderOf(GROUP);
-    const service = leader?.node?.service;
-    if (leader === undefined || service === undefined) throw new Error('no leader');
+    const { cluster, leader } = await quietCluster(11, 4);
+    const service = leader.node?.service;
+    if (service === undefined) throw new Error('the leader does not serve');
     // Enough writes that the log is compacted: the learner must get a snapshot.
     for (let i = 0; i < 10; i++) {
       let written = false;

@@ -1,27 +1,14 @@
-import { groupId, MessageType, NO_NODE } from '@flotilla/raft';
-import { RELIABLE_NETWORK, Xoshiro128 } from '@flotilla/testkit';
+import { MessageType, NO_NODE } from '@flotilla/raft';
 import { describe, expect, it } from 'vitest';
-import { HostCluster } from './host-cluster.js';
-
-const GROUP = groupId(1);
+import { quietCluster, QUIET_GROUP as GROUP } from './quiet-cluster.js';
 
 // Found by seed 3 of the host simulation: a transfer asked of a quiesced leader whose
 // TimeoutNow was lost stayed pending forever (only ticks abort it), refusing every write.
 describe('a leadership transfer asked of a quiesced leader', () => {
   it('is aborted by the leader ticking again when its TimeoutNow is lost', async () => {
-    const cluster = await HostCluster.create({
-      random: new Xoshiro128(5),
-      nodes: 3,
-      groups: 1,
-      network: RELIABLE_NETWORK,
-      syncDelayStepsMax: 0,
-      node: { electionTimeoutTicks: 10, heartbeatIntervalTicks: 1, snapshotThresholdEntries: 1000 },
-    });
-    const quiesced = (): boolean => cluster.servingNodes().length === 3 && cluster.servingNodes().every((node) => node.replica(GROUP)?.quiesced === true);
-    expect(await cluster.runUntil(() => cluster.leaderOf(GROUP) !== undefined && quiesced(), 500)).toBe(true);
-    const leader = cluster.leaderOf(GROUP);
-    const replica = leader?.replica(GROUP);
-    if (leader === undefined || replica === undefined) throw new Error('no leader');
+    const { cluster, leader } = await quietCluster(5);
+    const replica = leader.replica(GROUP);
+    if (replica === undefined) throw new Error('no leader replica');
     const target = replica.raft.confState().voters.find((id) => id !== leader.id) ?? NO_NODE;
 
     cluster.network.intercept = (message) => (message.type === MessageType.TIMEOUT_NOW ? undefined : message);

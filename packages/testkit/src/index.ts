@@ -3,7 +3,7 @@ export { Xoshiro128 } from './random/xoshiro128.js';
 export { Hash53, hashBytes } from './util/hash53.js';
 export { Cluster, DEFAULT_RAFT_SETTINGS, isRefusal } from './sim/cluster.js';
 export type { ClientSink, ClusterOptions } from './sim/cluster.js';
-export { SimNetwork, RELIABLE_NETWORK } from './sim/sim-network.js';
+export { SimNetwork, RELIABLE_NETWORK, healedNetwork } from './sim/sim-network.js';
 export type { NetworkProfile, NetworkCounters } from './sim/sim-network.js';
 export { LinkFaults } from './sim/link-faults.js';
 export { SimNode, SIM_GROUP } from './sim/sim-node.js';

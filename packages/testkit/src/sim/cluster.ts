@@ -148,7 +148,7 @@ export class Cluster implements RequestTarget {
   async step(): Promise<void> {
     this.network.advance();
     for (const node of this.runningNodes()) node.reportUnreachablePeers();
-    const order = this.shuffledRunning();
+    const order = this.random.shuffle(this.runningNodes());
     if (this.ticking) {
       for (const node of order) if (!this.random.chance(this.skipTickProbability)) node.tick();
     }
@@ -164,15 +164,6 @@ export class Cluster implements RequestTarget {
         if (storeWork !== undefined) await storeWork;
       }
     }
-  }
-
-  private shuffledRunning(): SimNode[] {
-    const nodes = this.runningNodes();
-    for (let i = nodes.length - 1; i > 0; i--) {
-      const j = this.random.int(i + 1);
-      [nodes[i], nodes[j]] = [nodes[j] as SimNode, nodes[i] as SimNode];
-    }
-    return nodes;
   }
 
   /** Election safety from every node's own report, and a fingerprint of the step for replay checks. */

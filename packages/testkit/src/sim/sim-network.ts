@@ -23,6 +23,17 @@ export interface NetworkProfile {
   readonly reportUnreachableProbability: number;
 }
 
+/** The network of a liveness phase: the run's latencies, short, with nothing lost, duplicated or held back. */
+export const healedNetwork = (profile: NetworkProfile): NetworkProfile => ({
+  ...profile,
+  latencyMinSteps: 1,
+  latencyMaxSteps: 2,
+  dropProbability: 0,
+  duplicateProbability: 0,
+  longDelayProbability: 0,
+  reportUnreachableProbability: 0,
+});
+
 export const RELIABLE_NETWORK: NetworkProfile = {
   latencyMinSteps: 1,
   latencyMaxSteps: 1,

@@ -7,6 +7,7 @@ import { Cluster, DEFAULT_RAFT_SETTINGS, isRefusal } from './cluster.js';
 import { FaultInjector } from './fault-injector.js';
 import { drawFaultProfile } from './fault-profile.js';
 import { MembershipDriver } from './membership-driver.js';
+import { healedNetwork } from './sim-network.js';
 import type { SimCounters, SimNode, SimRaftSettings } from './sim-node.js';
 import { SimulationFailure } from './simulation-failure.js';
 
@@ -87,15 +88,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
     phase = 'liveness';
     cluster.network.links.healAll();
-    cluster.network.profile = {
-      ...profile.network,
-      latencyMinSteps: 1,
-      latencyMaxSteps: 2,
-      dropProbability: 0,
-      duplicateProbability: 0,
-      longDelayProbability: 0,
-      reportUnreachableProbability: 0,
-    };
+    cluster.network.profile = healedNetwork(profile.network);
     cluster.skipTickProbability = 0;
     await faults.restartAll();
     workload.issuing = false;
