@@ -238,7 +238,8 @@ export class HostCluster {
           const { term, role, leader, commit, lastIndex, leadTransferee } = replica.raft.basicStatus();
           const conf = replica.raft.confState();
           const lastTerm = this.checkers.of(replica.group).logTermAt(node.id, lastIndex);
-          return `g${replica.group}:${ROLE_LETTERS[role]}${term} lastTerm=${lastTerm}${leadTransferee === 0 ? '' : ` to=${leadTransferee}`} lead=${leader} c=${commit} a=${replica.appliedIndex} w=${replica.writtenIndex} last=${lastIndex}${replica.quiesced ? ' q' : ''} v=${conf.voters.join(",")}${conf.learners.length > 0 ? ` l=${conf.learners.join(",")}` : ""}`;
+          const progress = role === Role.LEADER ? ` m=${(replica.raft.status().progress ?? []).map((peer) => `${peer.id}:${peer.match}/${peer.state}`).join(',')}` : '';
+          return `g${replica.group}:${ROLE_LETTERS[role]}${term}${progress} lastTerm=${lastTerm}${leadTransferee === 0 ? '' : ` to=${leadTransferee}`} lead=${leader} c=${commit} a=${replica.appliedIndex} w=${replica.writtenIndex} last=${lastIndex}${replica.quiesced ? ' q' : ''} v=${conf.voters.join(",")}${conf.learners.length > 0 ? ` l=${conf.learners.join(",")}` : ""}`;
         });
         return `n${node.id} ${groups.join(' | ')}`;
       })
