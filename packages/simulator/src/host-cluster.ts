@@ -3,7 +3,7 @@ import type { KeyHasher } from '@flotilla/kv';
 import type { NodeConfig } from '@flotilla/multiraft';
 import { nodeId, Role } from '@flotilla/raft';
 import type { GroupId, NodeId } from '@flotilla/raft';
-import { Hash53, SimNetwork } from '@flotilla/testkit';
+import { Hash53, SimNetwork, Stepped } from '@flotilla/testkit';
 import type { NetworkProfile, Xoshiro128 } from '@flotilla/testkit';
 import { GroupCheckers } from './group-checkers.js';
 import { SimHost } from './sim-host.js';
@@ -36,7 +36,7 @@ const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(res
  * turns and land due syncs, round after round until nothing is left to do. Nothing runs on a
  * real timer and every promise settles in microtasks between rounds, so a seed replays exactly.
  */
-export class HostCluster {
+export class HostCluster extends Stepped {
   readonly checkers = new GroupCheckers();
   readonly network: SimNetwork;
   readonly nodes = new Map<NodeId, SimHost>();
@@ -56,6 +56,7 @@ export class HostCluster {
     private readonly options: HostClusterOptions,
     readonly hasher: KeyHasher,
   ) {
+    super();
     this.random = options.random.fork();
     this.network = new SimNetwork(options.random.fork(), options.network, MS_PER_STEP);
     this.syncDelayStepsMax = options.syncDelayStepsMax;
@@ -176,7 +177,6 @@ export class HostCluster {
     return best?.node;
   }
 
-  /** One step of simulated time. */
   async step(): Promise<void> {
     this.network.advance();
     for (const node of this.random.shuffle(this.upNodes())) if (!this.random.chance(this.skipTickProbability)) node.fireTimers();
@@ -219,15 +219,6 @@ export class HostCluster {
     this.traceHash.updateNumber(this.network.counters.delivered);
   }
 
-  /** Steps until `done` holds; false if `maxSteps` pass first. */
-  async runUntil(done: () => boolean, maxSteps: number): Promise<boolean> {
-    for (let i = 0; i < maxSteps; i++) {
-      if (done()) return true;
-      await this.step();
-    }
-    return done();
-  }
-
   /** Every replica's state in one line per node, for a failure message. */
   describe(): string {
     return [...this.nodes.values()]
@@ -244,10 +235,6 @@ export class HostCluster {
         return `n${node.id} ${groups.join(' | ')}`;
       })
       .join('\n');
-  }
-
-  async run(steps: number): Promise<void> {
-    for (let i = 0; i < steps; i++) await this.step();
   }
 
   get fingerprint(): number {

@@ -6,6 +6,7 @@ export type { ClientSink, ClusterOptions } from './sim/cluster.js';
 export { SimNetwork, RELIABLE_NETWORK, healedNetwork } from './sim/sim-network.js';
 export type { NetworkProfile, NetworkCounters } from './sim/sim-network.js';
 export { LinkFaults } from './sim/link-faults.js';
+export { Stepped } from './sim/stepped.js';
 export { SimNode, SIM_GROUP } from './sim/sim-node.js';
 export type { SimCounters, SimRaftSettings } from './sim/sim-node.js';
 export { drawFaultProfile } from './sim/fault-profile.js';

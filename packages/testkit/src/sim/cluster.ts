@@ -5,6 +5,7 @@ import type { Xoshiro128 } from '../random/xoshiro128.js';
 import { Hash53 } from '../util/hash53.js';
 import type { ClientRequest, RequestTarget, SubmitResult } from '../workload/client-request.js';
 import { SimNetwork } from './sim-network.js';
+import { Stepped } from './stepped.js';
 import type { NetworkProfile } from './sim-network.js';
 import { emptyCounters, SimNode } from './sim-node.js';
 import type { SimCounters, SimRaftSettings } from './sim-node.js';
@@ -43,7 +44,7 @@ const READY_TURNS_PER_STEP = 4;
  * sync), check safety. Faults and workloads act on it from outside, between steps. Everything
  * asynchronous settles in microtasks without timers, so a seed replays exactly.
  */
-export class Cluster implements RequestTarget {
+export class Cluster extends Stepped implements RequestTarget {
   readonly checker = new SafetyChecker();
   readonly counters: SimCounters = emptyCounters();
   readonly network: SimNetwork;
@@ -60,6 +61,7 @@ export class Cluster implements RequestTarget {
   private nextNodeId: number;
 
   private constructor(private readonly options: ClusterOptions) {
+    super();
     this.random = options.random.fork();
     this.network = new SimNetwork(options.random.fork(), options.network);
     this.syncDelayStepsMax = options.syncDelayStepsMax;
@@ -144,7 +146,6 @@ export class Cluster implements RequestTarget {
     return best?.node;
   }
 
-  /** One step of simulated time. */
   async step(): Promise<void> {
     this.network.advance();
     for (const node of this.runningNodes()) node.reportUnreachablePeers();
@@ -177,19 +178,6 @@ export class Cluster implements RequestTarget {
       this.traceHash.updateNumber(commit).updateNumber(applied).updateNumber(lastIndex);
     }
     this.traceHash.updateNumber(this.network.counters.delivered);
-  }
-
-  /** Steps until `done` holds; false if `maxSteps` pass first. */
-  async runUntil(done: () => boolean, maxSteps: number): Promise<boolean> {
-    for (let i = 0; i < maxSteps; i++) {
-      if (done()) return true;
-      await this.step();
-    }
-    return done();
-  }
-
-  async run(steps: number): Promise<void> {
-    for (let i = 0; i < steps; i++) await this.step();
   }
 
   get fingerprint(): number {
