@@ -127,7 +127,7 @@ export async function assembleNode(parts: NodeParts): Promise<AssembledNode> {
   transport.onCall(async (from, body) => {
     const request = decodePeerRequest(body);
     if (request.kind === 'hello') {
-      host.heardFrom(from);
+      host.heardFrom(from, request.started);
       clientUrls.set(from, request.clientUrl);
       return encodePeerMessage({ kind: 'hello', clientUrl: config.advertiseClientUrl });
     }
@@ -150,10 +150,12 @@ export async function assembleNode(parts: NodeParts): Promise<AssembledNode> {
   }
 
   let closed = false;
+  /** This process start, told with every hello so that peers notice a restart however quick. */
+  const started = random.int(2 ** 31);
   const helloIntervalMs = Math.max(1, Math.floor(host.electionTimeoutMs / HELLOS_PER_ELECTION_TIMEOUT));
   const greet = (peer: NodeId): void => {
     transport
-      .call(peer, encodePeerMessage({ kind: 'hello', clientUrl: config.advertiseClientUrl }), host.electionTimeoutMs)
+      .call(peer, encodePeerMessage({ kind: 'hello', clientUrl: config.advertiseClientUrl, started }), host.electionTimeoutMs)
       .then((reply) => {
         const answer = decodePeerAnswer(reply);
         if (answer.kind !== 'hello') return;

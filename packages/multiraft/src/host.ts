@@ -97,10 +97,12 @@ export class MultiRaftHost {
     this.schedule();
   }
 
-  /** A peer answered a call or called us: its node is alive. */
-  heardFrom(peer: NodeId): void {
-    if (!this.quiescence.heardFrom(peer, this.options.time.nowMs())) return;
-    // A peer back from silence (a restart) needs its leaders' heartbeats to learn who leads.
+  /** A peer answered a call or called us: its node is alive; `started` names its process start, if it said. */
+  heardFrom(peer: NodeId, started?: number): void {
+    const restarted = started !== undefined && this.quiescence.restarted(peer, started);
+    if (!this.quiescence.heardFrom(peer, this.options.time.nowMs()) && !restarted) return;
+    // A peer back from silence or restarted (however quickly) needs its leaders' heartbeats to
+    // learn who leads and what they committed: a quiet leader would send it nothing.
     this.pendingCommands.push(() => {
       for (const replica of this.replicas.values()) if (replica.isLeader) this.quiescence.wake(replica);
     });

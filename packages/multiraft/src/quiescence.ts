@@ -12,6 +12,7 @@ import type { Replica } from './replica.js';
  */
 export class Quiescence {
   private readonly lastHeardMs = new Map<NodeId, number>();
+  private readonly startOf = new Map<NodeId, number>();
 
   constructor(
     private readonly idleTicks: number,
@@ -36,6 +37,13 @@ export class Quiescence {
     if (!replica.quiesced) return;
     replica.quiesced = false;
     replica.raft.wake();
+  }
+
+  /** Records the peer's process start; true when it differs from the one known (the peer restarted). */
+  restarted(peer: NodeId, started: number): boolean {
+    const known = this.startOf.get(peer);
+    this.startOf.set(peer, started);
+    return known !== undefined && known !== started;
   }
 
   /** Records that the peer's node is alive; true when it had been silent (down or restarting). */
