@@ -23,6 +23,7 @@ export default defineConfig({
       project('kv', 'packages/kv'),
       project('multiraft', 'packages/multiraft'),
       project('placement', 'packages/placement'),
+      project('simulator', 'packages/simulator', { testTimeout: 600_000 }),
       project('server', 'apps/server'),
       project('bench', 'apps/bench'),
       project('client', 'packages/client'),

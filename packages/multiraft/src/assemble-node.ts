@@ -44,11 +44,16 @@ export interface NodeParts {
   readonly observer?: HostObserver;
 }
 
+/** A running node with its host reachable, for a simulator that steers and inspects its groups. */
+export interface AssembledNode extends RunningNode {
+  readonly host: MultiRaftHost;
+}
+
 /**
  * Rebuilds (or bootstraps) the node's replicas from its store and runs the loop over the
  * transport. The store and transport are injected, so tests run whole nodes in memory.
  */
-export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
+export async function assembleNode(parts: NodeParts): Promise<AssembledNode> {
   const { config, logger, store, transport, random } = parts;
   const time = parts.time ?? realTime;
   const fatal = parts.onFatal ?? dieLoudly;
@@ -58,7 +63,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
   };
   const hasher = await createKeyHasher();
   const stored = await loadOrBootstrap(store, clusterSeedOf(config), hasher);
-  const freshCluster = stored.every((group) => group.hardState.term <= 1 && group.entries.length === 0);
+  const freshCluster = config.joining !== true && stored.every((group) => group.hardState.term <= 1 && group.entries.length === 0);
 
   const replicas: Replica[] = [];
   for (const group of stored) {
@@ -122,7 +127,7 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
   transport.onCall(async (from, body) => {
     const request = decodePeerRequest(body);
     if (request.kind === 'hello') {
-      host.heardFrom(from);
+      host.heardFrom(from, request.started);
       clientUrls.set(from, request.clientUrl);
       return encodePeerMessage({ kind: 'hello', clientUrl: config.advertiseClientUrl });
     }
@@ -145,10 +150,12 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
   }
 
   let closed = false;
+  /** This process start, told with every hello so that peers notice a restart however quick. */
+  const started = random.int(2 ** 31);
   const helloIntervalMs = Math.max(1, Math.floor(host.electionTimeoutMs / HELLOS_PER_ELECTION_TIMEOUT));
   const greet = (peer: NodeId): void => {
     transport
-      .call(peer, encodePeerMessage({ kind: 'hello', clientUrl: config.advertiseClientUrl }), host.electionTimeoutMs)
+      .call(peer, encodePeerMessage({ kind: 'hello', clientUrl: config.advertiseClientUrl, started }), host.electionTimeoutMs)
       .then((reply) => {
         const answer = decodePeerAnswer(reply);
         if (answer.kind !== 'hello') return;
@@ -168,21 +175,21 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
   const stopBalancing = time.every(
     config.balanceIntervalMs,
     () => {
-    for (const replica of replicas) {
-      if (!replica.isLeader) continue;
-      host.atNextTurn(replica.group, (r) => {
-        const preferred = preferredLeader(r);
-        if (preferred === config.id || transferTarget(r, preferred) === NO_NODE) return;
-        logger.info({ group: r.group, to: preferred }, 'handing leadership back to its preferred node');
-        r.raft.transferLeader(preferred);
-      });
-    }
+      for (const replica of host.replicas.values()) {
+        if (!replica.isLeader) continue;
+        host.atNextTurn(replica.group, (r) => {
+          const preferred = preferredLeader(r);
+          if (preferred === config.id || transferTarget(r, preferred) === NO_NODE) return;
+          logger.info({ group: r.group, to: preferred }, 'handing leadership back to its preferred node');
+          r.raft.transferLeader(preferred);
+        });
+      }
     },
     { background: true },
   );
 
   const handOffLeaderships = async (): Promise<void> => {
-    for (const replica of replicas) {
+    for (const replica of host.replicas.values()) {
       if (!replica.isLeader) continue;
       host.atNextTurn(replica.group, (r) => {
         const target = transferTarget(r);
@@ -190,13 +197,14 @@ export async function assembleNode(parts: NodeParts): Promise<RunningNode> {
       });
     }
     const deadline = time.nowMs() + HANDOFF_ELECTION_TIMEOUTS * host.electionTimeoutMs;
-    while (replicas.some((replica) => replica.isLeader) && time.nowMs() < deadline) {
+    while ([...host.replicas.values()].some((replica) => replica.isLeader) && time.nowMs() < deadline) {
       await sleep(time, config.tickIntervalMs);
     }
   };
 
   return {
     service,
+    host,
     close: async () => {
       if (closed) return;
       closed = true;

@@ -11,6 +11,8 @@ export interface ClusterSeed {
   /** Every founding member, this node included. */
   readonly members: readonly NodeId[];
   readonly shards: number;
+  /** Joins a running cluster instead of founding one: see `NodeConfig.joining`. */
+  readonly joining?: boolean;
 }
 
 /** What a node's configuration says the cluster was founded with. */
@@ -18,6 +20,7 @@ export const clusterSeedOf = (config: NodeConfig): ClusterSeed => ({
   self: config.id,
   members: [...config.peers.keys()],
   shards: config.initialShards,
+  ...(config.joining === true ? { joining: true } : {}),
 });
 
 /**
@@ -53,8 +56,12 @@ export async function loadOrBootstrap(store: NodeStore, seed: ClusterSeed, hashe
     const emptyState = new KvStateMachine(hasher).stateBlob();
     splitHashSpace(seed.shards).forEach((range, i) => {
       const group = groupId(i + 1);
+      batch.setShard(group, { range, data: new Uint8Array(0) });
+      if (seed.joining === true) {
+        batch.setApplyState(group, { appliedIndex: 0, appliedTerm: 0, stateMachine: emptyState });
+        return;
+      }
       batch
-        .setShard(group, { range, data: new Uint8Array(0) })
         .setSnapshotMeta(group, { index: BOOTSTRAP_INDEX, term: BOOTSTRAP_TERM, conf })
         .setConfState(group, conf)
         .setHardState(group, { term: BOOTSTRAP_TERM, vote: NO_NODE, commit: BOOTSTRAP_INDEX })

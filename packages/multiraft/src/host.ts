@@ -1,5 +1,5 @@
-import { applyConfChange, EntryType, InvalidRequestError, MessageType, NO_NODE, ProposalDroppedError, Role } from '@flotilla/raft';
-import type { ConfState, Entry, GroupId, HardState, Message, NodeId, Ready, SnapshotMeta } from '@flotilla/raft';
+import { applyConfChange, ConfChangeError, confMembers, EntryType, InvalidRequestError, MessageType, NO_NODE, ProposalDroppedError, Role } from '@flotilla/raft';
+import type { ConfChange, ConfState, Entry, GroupId, HardState, Message, NodeId, Ready, SnapshotMeta } from '@flotilla/raft';
 import type { ApplyResult } from '@flotilla/kv';
 import type { NodeStore, WriteBatch } from '@flotilla/storage';
 import type { Transport } from '@flotilla/transport';
@@ -48,7 +48,8 @@ const MAX_TICKS_PER_TURN = 2;
  * entries in one unsynced batch, and answers the clients once that batch is written.
  */
 export class MultiRaftHost {
-  readonly replicas: ReadonlyMap<GroupId, Replica>;
+  /** The replicas hosted here; one whose group removed this node leaves the map. */
+  readonly replicas: Map<GroupId, Replica>;
   private readonly inbox: Message[] = [];
   private readonly unreachablePeers = new Set<NodeId>();
   private readonly outbox = new Outbox();
@@ -96,10 +97,12 @@ export class MultiRaftHost {
     this.schedule();
   }
 
-  /** A peer answered a call or called us: its node is alive. */
-  heardFrom(peer: NodeId): void {
-    if (!this.quiescence.heardFrom(peer, this.options.time.nowMs())) return;
-    // A peer back from silence (a restart) needs its leaders' heartbeats to learn who leads.
+  /** A peer answered a call or called us: its node is alive; `started` names its process start, if it said. */
+  heardFrom(peer: NodeId, started?: number): void {
+    const restarted = started !== undefined && this.quiescence.restarted(peer, started);
+    if (!this.quiescence.heardFrom(peer, this.options.time.nowMs()) && !restarted) return;
+    // A peer back from silence or restarted (however quickly) needs its leaders' heartbeats to
+    // learn who leads and what they committed: a quiet leader would send it nothing.
     this.pendingCommands.push(() => {
       for (const replica of this.replicas.values()) if (replica.isLeader) this.quiescence.wake(replica);
     });
@@ -114,8 +117,29 @@ export class MultiRaftHost {
     this.schedule();
   }
 
+  /**
+   * Proposes a configuration change of the group (joint when it changes several members) at its
+   * next turn, if this replica leads it. Resolves to whether it was proposed: a change already
+   * pending, a follower or a malformed change are refused.
+   */
+  proposeConfChange(group: GroupId, change: ConfChange): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.atNextTurn(group, (replica) => {
+        if (!replica.isLeader) return resolve(false);
+        try {
+          replica.raft.proposeConfChange(change);
+        } catch (error) {
+          if (!(error instanceof ProposalDroppedError) && !(error instanceof ConfChangeError)) throw error;
+          return resolve(false);
+        }
+        resolve(true);
+      });
+    });
+  }
+
   /** Queues a write for the group's next turn; it resolves once applied and written here. */
   propose(replica: Replica, command: Uint8Array): Promise<{ result: ApplyResult; entry: Entry }> {
+    if (replica.removed) return Promise.reject(notHosted(replica));
     return new Promise((resolve, reject) => {
       replica.proposals.push({
         command,
@@ -128,6 +152,7 @@ export class MultiRaftHost {
   /** Resolves once the replica has written everything committed when the read arrived. */
   readIndex(replica: Replica): { done: Promise<void>; cancel: () => void } {
     let cancel: () => void = () => undefined;
+    if (replica.removed) return { done: Promise.reject(notHosted(replica)), cancel };
     const done = new Promise<void>((resolve, reject) => {
       cancel = replica.reads.add({ resolve, reject });
     });
@@ -211,16 +236,37 @@ export class MultiRaftHost {
       if (this.applyCommitted(replica, ready.committedEntries, settlements)) this.carriedThrough.set(replica, replica.appliedIndex);
       for (const state of ready.readStates) replica.reads.answered(state, replica.writtenIndex);
     }
+    const removed: Replica[] = [];
     for (const { replica, ready } of work) {
       const confBefore = replica.raft.confState();
       replica.raft.advance(ready);
       if (ready.committedEntries.some((entry) => entry.type === EntryType.CONFIGURATION)) {
-        this.carriedBatch().setConfState(replica.group, replica.raft.confState());
+        const conf = replica.raft.confState();
+        this.carriedBatch().setConfState(replica.group, conf);
         this.observeConfs(replica, confBefore, ready.committedEntries);
+        // Only an entry that takes this node out removes it: a joining replica's first snapshot
+        // may predate the entry that adds it.
+        if (confMembers(confBefore).includes(this.self) && !confMembers(conf).includes(this.self)) removed.push(replica);
       }
     }
     // A write is answered once applied: its entry is durable, and reads wait for the written index.
     for (const settle of settlements) settle();
+    for (const replica of removed) this.shutDownRemoved(replica);
+  }
+
+  /**
+   * The group applied a change that removed this node: its replica stops here for good. Its
+   * stored state stays; after a restart the replica runs but can never campaign (not a voter).
+   */
+  private shutDownRemoved(replica: Replica): void {
+    this.replicas.delete(replica.group);
+    replica.removed = true;
+    const gone = notHosted(replica);
+    for (const proposal of replica.proposals) proposal.waiter.reject(gone);
+    replica.proposals = [];
+    replica.writeWaiters.rejectAll(new ServiceError('unknown_outcome', 'the replica was removed from its group; the write may still commit'));
+    replica.reads.rejectAll(gone);
+    this.options.logger.info({ group: replica.group }, 'removed from the group: its replica stops here');
   }
 
   /** Tells the observer the configuration after each configuration entry the core just applied. */
@@ -288,6 +334,9 @@ export class MultiRaftHost {
         this.quiescence.wake(replica);
       } else if (ticks > 0 && replica.quiesced && replica.isLeader && this.silentVoter(replica, nowMs)) {
         // Awake, CheckQuorum can tell whether this leader is cut off, and step it down if so.
+        this.quiescence.wake(replica);
+      } else if (replica.quiesced && replica.isLeader && replica.raft.basicStatus().leadTransferee !== NO_NODE) {
+        // A transfer asked of a quiet leader refuses writes until it ends: only ticks end a lost one.
         this.quiescence.wake(replica);
       }
       if (ticks > 0 && this.quiescence.shouldTick(replica, nowMs)) for (let i = 0; i < ticks; i++) replica.raft.tick();
@@ -465,6 +514,8 @@ export class MultiRaftHost {
     return applied;
   }
 }
+
+const notHosted = (replica: Replica): RetryableError => new RetryableError('not_leader', `this node no longer hosts group ${replica.group}`);
 
 const proposalError = (error: unknown): Error => {
   if (!(error instanceof ProposalDroppedError)) throw error;

@@ -17,6 +17,11 @@ export interface NodeConfig {
   readonly advertiseClientUrl: string;
   /** Shards created when a fresh cluster is bootstrapped; ignored when the data dir holds a cluster. */
   readonly initialShards: number;
+  /**
+   * A node added to a running cluster (not one of its founders): a fresh store gets the shard
+   * map only, and each replica waits, empty, until its group adds this node and sends it a snapshot.
+   */
+  readonly joining?: boolean;
   readonly clusterSecret: string;
   readonly tickIntervalMs: number;
   readonly electionTimeoutTicks: number;

@@ -1,4 +1,4 @@
-import { NO_NODE } from '@flotilla/raft';
+import { confMembers, NO_NODE } from '@flotilla/raft';
 import type { Entry, NodeId } from '@flotilla/raft';
 import { decodeCommand, decodeValueRecord, encodeCommand, validateKey, validatePrefix, validateScanLimit } from '@flotilla/kv';
 import type { ApplyResult } from '@flotilla/kv';
@@ -209,7 +209,8 @@ export class NodeService implements KvService {
       // Nothing was proposed or read yet: a closing node says so rather than wait for a leader.
       if (this.closing) throw new ServiceError('shutting_down', 'the node is shutting down', { retryAfterMs: OVERLOAD_RETRY_AFTER_MS });
       const remainingMs = deadline - this.options.time.nowMs();
-      if (remainingMs <= 0) throw this.notLeader(replica);
+      // A replica its group removed learns of no new leader: the client asks another node at once.
+      if (remainingMs <= 0 || notMember(replica, this.options.host.self)) throw this.notLeader(replica);
       await sleep(this.options.time, Math.min(delayMs, remainingMs));
     }
   }
@@ -265,7 +266,8 @@ export class NodeService implements KvService {
       // Nothing was proposed or read yet: a closing node says so rather than wait for a leader.
       if (this.closing) throw new ServiceError('shutting_down', 'the node is shutting down', { retryAfterMs: OVERLOAD_RETRY_AFTER_MS });
       const remainingMs = deadline - this.options.time.nowMs();
-      if (remainingMs <= 0) throw this.notLeader(replica);
+      // A replica its group removed learns of no new leader: the client asks another node at once.
+      if (remainingMs <= 0 || notMember(replica, this.options.host.self)) throw this.notLeader(replica);
       await sleep(this.options.time, Math.min(delayMs, remainingMs));
     }
   }
@@ -281,11 +283,18 @@ export class NodeService implements KvService {
   }
 }
 
+/** The replica's group has removed this node (or, joining, not yet added it). */
+const notMember = (replica: Replica, self: NodeId): boolean => !confMembers(replica.raft.confState()).includes(self);
+
 const isRetryable = (error: unknown): boolean =>
   error instanceof RetryableError || (error instanceof ServiceError && (error.code === 'not_leader' || error.code === 'no_leader'));
 
 function withDeadline<T>(time: NodeTime, promise: Promise<T>, remainingMs: number, onTimeout: () => Error): Promise<T> {
-  if (remainingMs <= 0) return Promise.reject(onTimeout());
+  if (remainingMs <= 0) {
+    // The work was queued and may still fail: unobserved, its rejection would kill the process.
+    promise.catch(() => undefined);
+    return Promise.reject(onTimeout());
+  }
   return new Promise<T>((resolve, reject) => {
     const cancel = time.after(remainingMs, () => reject(onTimeout()));
     promise.then(

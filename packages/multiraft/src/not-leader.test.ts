@@ -19,7 +19,7 @@ const URLS = new Map<NodeId, string>([
 ]);
 
 /** A node whose one replica refuses proposals as `status` says, so that /propose must redirect. */
-const serviceRefusing = (status: Partial<BasicStatus>): NodeService => {
+const serviceRefusing = (status: Partial<BasicStatus>, requestTimeoutMs = 1_000): NodeService => {
   const basic: BasicStatus = { term: 2, role: Role.FOLLOWER, leader: NO_NODE, commit: 5, applied: 5, lastIndex: 5, leadTransferee: NO_NODE, ...status };
   const replica = { group: 1, raft: { basicStatus: () => basic } } as unknown as Replica;
   const host = {
@@ -34,7 +34,7 @@ const serviceRefusing = (status: Partial<BasicStatus>): NodeService => {
     store: {} as NodeStore,
     transport: {} as Transport,
     clientUrls: URLS,
-    requestTimeoutMs: 1_000,
+    requestTimeoutMs,
     maxPendingRequests: 10,
     maxPendingBytes: 1 << 20,
     time: realTime,
@@ -46,6 +46,16 @@ const refusal = async (service: NodeService): Promise<ServiceError> => {
   if (!(outcome instanceof ServiceError)) throw new Error(`expected a ServiceError, got ${String(outcome)}`);
   return outcome;
 };
+
+describe('a write whose deadline has passed when it is proposed', () => {
+  it('times out, and the proposal failing afterwards is observed (an unhandled rejection would kill the process)', async () => {
+    const service = serviceRefusing({ role: Role.LEADER, leader: SELF }, 0);
+    const outcome = await service.executeHere({ op: 'put', key: new TextEncoder().encode('k'), value: new Uint8Array(1) }).catch((error: unknown) => error);
+    expect(outcome).toMatchObject({ code: 'timeout' });
+    // The refused proposal settles in a later microtask; vitest fails the run on an unhandled rejection.
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+});
 
 describe('where a refused write on this node points the client', () => {
   it('points at the leader a follower knows', async () => {

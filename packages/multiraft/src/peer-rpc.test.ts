@@ -9,6 +9,7 @@ describe('peer calls on the wire', () => {
     const requests: PeerRequest[] = [
       { kind: 'execute', command: new Uint8Array([1, 2, 3, 0, 255]) },
       { kind: 'hello', clientUrl: 'http://127.0.0.1:8080' },
+      { kind: 'hello', clientUrl: 'http://127.0.0.1:8080', started: 123_456 },
     ];
     for (const request of requests) {
       const decoded = decodePeerRequest(encodePeerMessage(request));
@@ -51,6 +52,8 @@ describe('peer calls on the wire', () => {
       { kind: 'execute' },
       { kind: 'execute', command: 'not bytes' },
       { kind: 'hello', clientUrl: 42 },
+      { kind: 'hello', clientUrl: 'http://node-1.test', started: 'yesterday' },
+      { kind: 'hello', clientUrl: 'http://node-1.test', started: 1.5 },
       { kind: 'executed', group: 1 },
       { command: new Uint8Array(1) },
       null,

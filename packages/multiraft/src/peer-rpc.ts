@@ -9,8 +9,11 @@ import { SERVICE_ERROR_CODES, ServiceError } from './service.js';
 export type PeerRequest =
   /** Run an encoded KV command where the sender believes this node leads its shard. */
   | { readonly kind: 'execute'; readonly command: Uint8Array }
-  /** Learn each other's client URL, for redirecting clients to a leader. */
-  | { readonly kind: 'hello'; readonly clientUrl: string };
+  /**
+   * Learn each other's client URL, for redirecting clients to a leader. `started` names the
+   * sender's process start: a new one tells the receiver's leaders that the peer restarted.
+   */
+  | { readonly kind: 'hello'; readonly clientUrl: string; readonly started?: number };
 
 export type PeerAnswer =
   | { readonly kind: 'executed'; readonly group: number; readonly logIndex: number; readonly term: number; readonly result: ApplyResult }
@@ -26,7 +29,10 @@ export function decodePeerRequest(bytes: Uint8Array): PeerRequest {
   const value: unknown = decode(bytes);
   if (isObjectWithKind(value)) {
     if (value.kind === 'execute' && 'command' in value && value.command instanceof Uint8Array) return value as PeerRequest;
-    if (value.kind === 'hello' && 'clientUrl' in value && typeof value.clientUrl === 'string') return value as PeerRequest;
+    if (value.kind === 'hello' && 'clientUrl' in value && typeof value.clientUrl === 'string') {
+      const started = (value as { started?: unknown }).started;
+      if (started === undefined || Number.isSafeInteger(started)) return value as PeerRequest;
+    }
   }
   throw new Error('malformed peer request');
 }

@@ -5,12 +5,14 @@ import type { Replica } from './replica.js';
 /**
  * Idle groups stop ticking, so a node with thousands of quiet shards sends no heartbeats for
  * them. A replica quiesces after `idleTicks` ticks with nothing in flight: a leader whose
- * voters all hold its whole log, or a follower that has applied all its leader committed and
- * heard from it lately. Any message but a heartbeat, any local request, a role change, or
+ * peers, learners included (a quiet leader sends a lagging learner nothing, not even the
+ * snapshot it waits for), all hold its whole log, or a follower that has applied all its
+ * leader committed and heard from it lately. Any message but a heartbeat, any local request, a role change, or
  * silence from the leader's node wakes it (node liveness stands in for the heartbeats).
  */
 export class Quiescence {
   private readonly lastHeardMs = new Map<NodeId, number>();
+  private readonly startOf = new Map<NodeId, number>();
 
   constructor(
     private readonly idleTicks: number,
@@ -35,6 +37,13 @@ export class Quiescence {
     if (!replica.quiesced) return;
     replica.quiesced = false;
     replica.raft.wake();
+  }
+
+  /** Records the peer's process start; true when it differs from the one known (the peer restarted). */
+  restarted(peer: NodeId, started: number): boolean {
+    const known = this.startOf.get(peer);
+    this.startOf.set(peer, started);
+    return known !== undefined && known !== started;
   }
 
   /** Records that the peer's node is alive; true when it had been silent (down or restarting). */
@@ -63,6 +72,6 @@ export class Quiescence {
     }
     if (status.role !== Role.LEADER || status.leadTransferee !== NO_NODE) return false;
     const progress = replica.raft.status().progress ?? [];
-    return progress.every((peer) => peer.isLearner || peer.match === status.lastIndex);
+    return progress.every((peer) => peer.match === status.lastIndex);
   }
 }

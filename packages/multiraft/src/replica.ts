@@ -63,6 +63,8 @@ export class Replica {
   snapshotsTaken = 0;
   /** Log compactions at the threshold (they write no file). */
   compactions = 0;
+  /** The group removed this node: the host no longer runs this replica. */
+  removed = false;
 
   constructor(stored: StoredGroup, range: HashRange, machine: StateMachine<ApplyResult>, settings: ReplicaSettings) {
     this.group = stored.group;

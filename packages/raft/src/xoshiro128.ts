@@ -84,6 +84,15 @@ export class Xoshiro128 implements Random {
   }
 
   /** A new, independent generator, so that one component's draws never shift another's. */
+  /** Shuffles `items` in place (Fisher-Yates) and returns them. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [items[i], items[j]] = [items[j] as T, items[i] as T];
+    }
+    return items;
+  }
+
   fork(): Xoshiro128 {
     return new Xoshiro128(this.nextUint32() * 0x20_0000 + (this.nextUint32() >>> 11));
   }

@@ -2,12 +2,15 @@
 export { Hash53, hashBytes } from './util/hash53.js';
 export { Cluster, DEFAULT_RAFT_SETTINGS, isRefusal } from './sim/cluster.js';
 export type { ClientSink, ClusterOptions } from './sim/cluster.js';
-export { SimNetwork, RELIABLE_NETWORK } from './sim/sim-network.js';
+export { SimNetwork, RELIABLE_NETWORK, healedNetwork } from './sim/sim-network.js';
 export type { NetworkProfile, NetworkCounters } from './sim/sim-network.js';
 export { LinkFaults } from './sim/link-faults.js';
+export { Stepped } from './sim/stepped.js';
 export { SimNode, SIM_GROUP } from './sim/sim-node.js';
 export type { SimCounters, SimRaftSettings } from './sim/sim-node.js';
 export { drawFaultProfile } from './sim/fault-profile.js';
+export { MembershipDriver } from './sim/membership-driver.js';
+export type { MembershipCluster, MembershipLeader, MembershipNode } from './sim/membership-driver.js';
 export type { FaultProfile } from './sim/fault-profile.js';
 export { runSimulation, DEFAULT_SAFETY_STEPS, DEFAULT_LIVENESS_STEPS_MAX } from './sim/simulation.js';
 export type { SimulationOptions, SimulationReport } from './sim/simulation.js';
@@ -22,4 +25,5 @@ export { encodeCommand, decodeCommand, validateWrite, InvalidCommandError } from
 export type { ClientCommand, KvWrite } from './statemachine/kv-command.js';
 export { ClientWorkload } from './workload/client-workload.js';
 export { HistoryRecorder } from './workload/history-recorder.js';
+export type { ClientInvocation } from './workload/history-recorder.js';
 export * from './linearizability/index.js';

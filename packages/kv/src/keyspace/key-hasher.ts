@@ -6,8 +6,13 @@ export interface KeyHasher {
   hash(key: Uint8Array): bigint;
 }
 
-/** Instantiates the xxh64 WebAssembly module; do it once per process and share the hasher. */
-export async function createKeyHasher(): Promise<KeyHasher> {
-  const { h64Raw } = await xxhash();
-  return { hash: (key) => h64Raw(hashTagBytes(key), 0n) };
+let shared: Promise<KeyHasher> | undefined;
+
+/**
+ * The process's one hasher: the xxh64 WebAssembly module is instantiated at the first call.
+ * Later calls resolve in a microtask, so a simulator that starts nodes replays exactly.
+ */
+export function createKeyHasher(): Promise<KeyHasher> {
+  shared ??= xxhash().then(({ h64Raw }) => ({ hash: (key: Uint8Array) => h64Raw(hashTagBytes(key), 0n) }));
+  return shared;
 }

@@ -4,6 +4,7 @@ import { SafetyChecker } from '../invariants/safety-checker.js';
 import { Hash53 } from '../util/hash53.js';
 import type { ClientRequest, RequestTarget, SubmitResult } from '../workload/client-request.js';
 import { SimNetwork } from './sim-network.js';
+import { Stepped } from './stepped.js';
 import type { NetworkProfile } from './sim-network.js';
 import { emptyCounters, SimNode } from './sim-node.js';
 import type { SimCounters, SimRaftSettings } from './sim-node.js';
@@ -42,7 +43,7 @@ const READY_TURNS_PER_STEP = 4;
  * sync), check safety. Faults and workloads act on it from outside, between steps. Everything
  * asynchronous settles in microtasks without timers, so a seed replays exactly.
  */
-export class Cluster implements RequestTarget {
+export class Cluster extends Stepped implements RequestTarget {
   readonly checker = new SafetyChecker();
   readonly counters: SimCounters = emptyCounters();
   readonly network: SimNetwork;
@@ -59,6 +60,7 @@ export class Cluster implements RequestTarget {
   private nextNodeId: number;
 
   private constructor(private readonly options: ClusterOptions) {
+    super();
     this.random = options.random.fork();
     this.network = new SimNetwork(options.random.fork(), options.network);
     this.syncDelayStepsMax = options.syncDelayStepsMax;
@@ -143,11 +145,10 @@ export class Cluster implements RequestTarget {
     return best?.node;
   }
 
-  /** One step of simulated time. */
   async step(): Promise<void> {
     this.network.advance();
     for (const node of this.runningNodes()) node.reportUnreachablePeers();
-    const order = this.shuffledRunning();
+    const order = this.random.shuffle(this.runningNodes());
     if (this.ticking) {
       for (const node of order) if (!this.random.chance(this.skipTickProbability)) node.tick();
     }
@@ -165,15 +166,6 @@ export class Cluster implements RequestTarget {
     }
   }
 
-  private shuffledRunning(): SimNode[] {
-    const nodes = this.runningNodes();
-    for (let i = nodes.length - 1; i > 0; i--) {
-      const j = this.random.int(i + 1);
-      [nodes[i], nodes[j]] = [nodes[j] as SimNode, nodes[i] as SimNode];
-    }
-    return nodes;
-  }
-
   /** Election safety from every node's own report, and a fingerprint of the step for replay checks. */
   private checkStep(): void {
     this.traceHash.updateNumber(this.nowStep);
@@ -185,19 +177,6 @@ export class Cluster implements RequestTarget {
       this.traceHash.updateNumber(commit).updateNumber(applied).updateNumber(lastIndex);
     }
     this.traceHash.updateNumber(this.network.counters.delivered);
-  }
-
-  /** Steps until `done` holds; false if `maxSteps` pass first. */
-  async runUntil(done: () => boolean, maxSteps: number): Promise<boolean> {
-    for (let i = 0; i < maxSteps; i++) {
-      if (done()) return true;
-      await this.step();
-    }
-    return done();
-  }
-
-  async run(steps: number): Promise<void> {
-    for (let i = 0; i < steps; i++) await this.step();
   }
 
   get fingerprint(): number {

@@ -1,8 +1,31 @@
 import { ConfChangeKind, confMembers } from '@flotilla/raft';
-import type { ConfChange, ConfChangeSingle, NodeId, Xoshiro128 } from '@flotilla/raft';
+import type { ConfChange, ConfChangeSingle, ConfState, NodeId, Xoshiro128 } from '@flotilla/raft';
 import { isRefusal } from './cluster.js';
-import type { Cluster } from './cluster.js';
-import type { SimNode } from './sim-node.js';
+
+/** A node as the driver sees it. */
+export interface MembershipNode {
+  readonly id: NodeId;
+  /** It applied the change that removes it: its host shuts it down. */
+  readonly appliedOwnRemoval: boolean;
+  /** Its configuration as of its applied index. */
+  conf(): ConfState;
+}
+
+/** The group's leader, and a way to propose a change (a refusal throws). */
+export interface MembershipLeader extends MembershipNode {
+  proposeConfChange(change: ConfChange): void;
+}
+
+/** One group of a simulated cluster (the core's Cluster, or one group of whole nodes). */
+export interface MembershipCluster {
+  readonly bootstrapConf: ConfState;
+  leader(): MembershipLeader | undefined;
+  runningNodes(): readonly MembershipNode[];
+  /** A fresh, empty node that waits for a snapshot of the group. */
+  addNode(): Promise<MembershipNode>;
+  retire(id: NodeId): void;
+  trace(text: () => string): void;
+}
 
 const voter = (node: NodeId): ConfChangeSingle => ({ kind: ConfChangeKind.ADD_VOTER, node });
 const learner = (node: NodeId): ConfChangeSingle => ({ kind: ConfChangeKind.ADD_LEARNER, node });
@@ -40,7 +63,7 @@ export class MembershipDriver {
   proposals = 0;
 
   constructor(
-    private readonly cluster: Cluster,
+    private readonly cluster: MembershipCluster,
     private readonly random: Xoshiro128,
     private readonly limits: MembershipLimits,
   ) {
@@ -57,7 +80,7 @@ export class MembershipDriver {
     if (changes.length === 0) return;
     const change: ConfChange = { changes };
     try {
-      leader.raw().proposeConfChange(change);
+      leader.proposeConfChange(change);
       this.proposals++;
       for (const { node } of changes) this.named.add(node);
       this.cluster.trace(() => `n${leader.id} proposes conf change ${JSON.stringify(changes)}`);
@@ -117,7 +140,7 @@ export class MembershipDriver {
   }
 
   /** A running node no proposal has named yet, or a brand-new one. */
-  private async spareNode(): Promise<SimNode> {
+  private async spareNode(): Promise<MembershipNode> {
     const spare = this.cluster.runningNodes().find((node) => !this.named.has(node.id));
     return spare ?? this.cluster.addNode();
   }

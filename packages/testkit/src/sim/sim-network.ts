@@ -22,6 +22,17 @@ export interface NetworkProfile {
   readonly reportUnreachableProbability: number;
 }
 
+/** The network of a liveness phase: the run's latencies, short, with nothing lost, duplicated or held back. */
+export const healedNetwork = (profile: NetworkProfile): NetworkProfile => ({
+  ...profile,
+  latencyMinSteps: 1,
+  latencyMaxSteps: 2,
+  dropProbability: 0,
+  duplicateProbability: 0,
+  longDelayProbability: 0,
+  reportUnreachableProbability: 0,
+});
+
 export const RELIABLE_NETWORK: NetworkProfile = {
   latencyMinSteps: 1,
   latencyMaxSteps: 1,
@@ -153,7 +164,8 @@ export class SimNetwork implements InProcessWire<OutgoingFrame> {
       return 'lost';
     }
     this.enqueue(frame, settled);
-    if (this.random.chance(this.profile.duplicateProbability)) {
+    // Raft tolerates a duplicated message; a call is delivered at most once, as TCP does.
+    if (frame.payload.kind === DataFrameKind.RAFT && this.random.chance(this.profile.duplicateProbability)) {
       this.counters.duplicated += messages;
       this.enqueue(frame, undefined);
     }

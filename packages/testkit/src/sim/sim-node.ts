@@ -1,5 +1,5 @@
 import { applyConfChange, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, confMembers, EntryType, groupId, MessageType, NO_NODE, RawNode } from '@flotilla/raft';
-import type { ConfState, Entry, HardState, Message, NodeId, Ready, RaftStatus, SnapshotMeta, Xoshiro128 } from '@flotilla/raft';
+import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, Ready, RaftStatus, SnapshotMeta, Xoshiro128 } from '@flotilla/raft';
 import { FULL_HASH_RANGE, GroupLog, MemoryNodeStore, MemoryVolume } from '@flotilla/storage';
 import type { NodeStore, WriteBatch } from '@flotilla/storage';
 import { MemoryTransport } from '@flotilla/transport';
@@ -231,6 +231,11 @@ export class SimNode {
 
   tick(): void {
     this.live.raw.tick();
+  }
+
+  /** Proposes a configuration change to the core; throws its refusal. */
+  proposeConfChange(change: ConfChange): void {
+    this.live.raw.proposeConfChange(change);
   }
 
   step(message: Message): void {

@@ -6,6 +6,7 @@ import { Cluster, DEFAULT_RAFT_SETTINGS, isRefusal } from './cluster.js';
 import { FaultInjector } from './fault-injector.js';
 import { drawFaultProfile } from './fault-profile.js';
 import { MembershipDriver } from './membership-driver.js';
+import { healedNetwork } from './sim-network.js';
 import type { SimCounters, SimNode, SimRaftSettings } from './sim-node.js';
 import { SimulationFailure } from './simulation-failure.js';
 
@@ -50,7 +51,7 @@ const PROBE_KEY = '__liveness';
 export async function runSimulation(options: SimulationOptions): Promise<SimulationReport> {
   const { seed } = options;
   const safetySteps = options.safetySteps ?? DEFAULT_SAFETY_STEPS;
-  const replay = `pnpm sim --seed ${seed}${safetySteps === DEFAULT_SAFETY_STEPS ? '' : ` --steps ${safetySteps}`} --trace`;
+  const replay = `pnpm sim --core --seed ${seed}${safetySteps === DEFAULT_SAFETY_STEPS ? '' : ` --steps ${safetySteps}`} --trace`;
   const root = new Xoshiro128(seed);
   const profile = drawFaultProfile(root.fork());
   const cluster = await Cluster.create({
@@ -86,15 +87,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
     phase = 'liveness';
     cluster.network.links.healAll();
-    cluster.network.profile = {
-      ...profile.network,
-      latencyMinSteps: 1,
-      latencyMaxSteps: 2,
-      dropProbability: 0,
-      duplicateProbability: 0,
-      longDelayProbability: 0,
-      reportUnreachableProbability: 0,
-    };
+    cluster.network.profile = healedNetwork(profile.network);
     cluster.skipTickProbability = 0;
     await faults.restartAll();
     workload.issuing = false;

@@ -1,6 +1,11 @@
-import { DEFAULT_SAFETY_STEPS } from '../sim/simulation.js';
+import { DEFAULT_SAFETY_STEPS } from '@flotilla/testkit';
+import { DEFAULT_HOST_SAFETY_STEPS } from '../host-simulation.js';
+
+/** Whole nodes (the production host), or the Raft core alone in the testkit's own loop. */
+export type SimTarget = 'host' | 'core';
 
 export interface SimArgs {
+  readonly target: SimTarget;
   /** The seeds to run, in order. */
   readonly seeds: readonly number[];
   readonly safetySteps: number;
@@ -13,10 +18,11 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const USAGE = `usage: pnpm sim [--seeds N [--start S]] [--seed S [--trace]] [--steps N] [--workers N]
+export const USAGE = `usage: pnpm sim [--core] [--seeds N [--start S]] [--seed S [--trace]] [--steps N] [--workers N]
+  --core       simulate the Raft core alone (default: whole nodes, the real host)
   --seeds N    run seeds S..S+N-1 (S from --start, default 1)
   --seed S     replay one seed (add --trace for every event)
-  --steps N    safety-phase steps per run (default ${DEFAULT_SAFETY_STEPS})
+  --steps N    safety-phase steps per run (default ${DEFAULT_HOST_SAFETY_STEPS}, --core ${DEFAULT_SAFETY_STEPS})
   --workers N  worker threads (default: available cores)`;
 
 const MAX_SEEDS = 10_000_000;
@@ -34,7 +40,8 @@ export function parseSimArgs(argv: readonly string[], defaultWorkers: number): S
   let count: number | undefined;
   let start = 1;
   let single: number | undefined;
-  let safetySteps = DEFAULT_SAFETY_STEPS;
+  let safetySteps: number | undefined;
+  let target: SimTarget = 'host';
   let trace = false;
   let workers = defaultWorkers;
   for (let i = 0; i < argv.length; i++) {
@@ -58,6 +65,9 @@ export function parseSimArgs(argv: readonly string[], defaultWorkers: number): S
       case '--trace':
         trace = true;
         break;
+      case '--core':
+        target = 'core';
+        break;
       default:
         throw new UsageError(`unknown argument ${flag ?? ''}`);
     }
@@ -66,5 +76,5 @@ export function parseSimArgs(argv: readonly string[], defaultWorkers: number): S
   if (trace && single === undefined) throw new UsageError('--trace replays one run: give --seed S');
   if (count !== undefined && count > MAX_SEEDS) throw new UsageError(`--seeds is limited to ${MAX_SEEDS}`);
   const seeds = single !== undefined ? [single] : Array.from({ length: count ?? 100 }, (_, index) => start + index);
-  return { seeds, safetySteps, trace, workers };
+  return { target, seeds, safetySteps: safetySteps ?? (target === 'host' ? DEFAULT_HOST_SAFETY_STEPS : DEFAULT_SAFETY_STEPS), trace, workers };
 }

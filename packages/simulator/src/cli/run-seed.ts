@@ -1,10 +1,13 @@
-import { runSimulation } from '../sim/simulation.js';
+import { runSimulation } from '@flotilla/testkit';
+import { runHostSimulation } from '../host-simulation.js';
 import type { SeedOutcome } from './seed-outcome.js';
+import type { SimTarget } from './sim-args.js';
 
 /** Runs one seed and turns any error into its outcome; stack traces go with it, for the reader. */
-export async function runSeed(seed: number, safetySteps: number, trace?: (line: string) => void): Promise<SeedOutcome> {
+export async function runSeed(target: SimTarget, seed: number, safetySteps: number, trace?: (line: string) => void): Promise<SeedOutcome> {
   try {
-    const report = await runSimulation({ seed, safetySteps, ...(trace === undefined ? {} : { trace }) });
+    const options = { seed, safetySteps, ...(trace === undefined ? {} : { trace }) };
+    const report = target === 'host' ? await runHostSimulation(options) : await runSimulation(options);
     return { seed, undecided: report.linearizability === 'unknown' };
   } catch (error) {
     const cause = (error as { cause?: unknown }).cause;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `pnpm sim`: runs seeded simulations of the Raft core and prints every failing seed with the
-// command that replays it. The last line is always `seeds: N, failures: F`.
+// `pnpm sim`: runs seeded simulations of whole nodes (or, with --core, of the Raft core alone)
+// and prints every failing seed with the command that replays it. The last line is always `seeds: N, failures: F`.
 import { availableParallelism } from 'node:os';
 import { runSeed } from './cli/run-seed.js';
 import { runSeedPool } from './cli/seed-pool.js';
@@ -27,9 +27,9 @@ async function main(): Promise<number> {
   };
   const [single] = args.seeds;
   if (args.trace && single !== undefined) {
-    onOutcome(await runSeed(single, args.safetySteps, (line) => console.log(line)));
+    onOutcome(await runSeed(args.target, single, args.safetySteps, (line) => console.log(line)));
   } else {
-    await runSeedPool(args.seeds, args.safetySteps, args.workers, onOutcome);
+    await runSeedPool(args.target, args.seeds, args.safetySteps, args.workers, onOutcome);
   }
   const elapsedS = ((performance.now() - startedMs) / 1000).toFixed(1);
   console.log(`time: ${elapsedS}s, workers: ${Math.min(args.workers, args.seeds.length)}, histories undecided: ${undecided}`);

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { runSeed } from './run-seed.js';
 import type { SeedOutcome } from './seed-outcome.js';
+import type { SimTarget } from './sim-args.js';
 
 /** Seeds per message to a worker: big enough to amortize messaging, small enough to balance the load. */
 const BATCH_SEEDS = 20;
@@ -10,13 +11,14 @@ const BATCH_SEEDS = 20;
  * every outcome as it arrives. One worker runs inline, on this thread.
  */
 export async function runSeedPool(
+  target: SimTarget,
   seeds: readonly number[],
   safetySteps: number,
   workers: number,
   onOutcome: (outcome: SeedOutcome) => void,
 ): Promise<void> {
   if (workers <= 1 || seeds.length <= BATCH_SEEDS) {
-    for (const seed of seeds) onOutcome(await runSeed(seed, safetySteps));
+    for (const seed of seeds) onOutcome(await runSeed(target, seed, safetySteps));
     return;
   }
   let next = 0;
@@ -27,7 +29,7 @@ export async function runSeedPool(
   };
   const threads = Array.from({ length: Math.min(workers, Math.ceil(seeds.length / BATCH_SEEDS)) }, () =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(new URL('./sim-worker.js', import.meta.url), { workerData: { safetySteps } });
+      const worker = new Worker(new URL('./sim-worker.js', import.meta.url), { workerData: { target, safetySteps } });
       const feed = (): void => {
         const batch = takeBatch();
         if (batch.length === 0) {
