@@ -4,7 +4,8 @@ import type { NodeConfig } from '@flotilla/multiraft';
 import { nodeId, Role } from '@flotilla/raft';
 import type { GroupId, NodeId } from '@flotilla/raft';
 import { Hash53, SimNetwork, Stepped } from '@flotilla/testkit';
-import type { NetworkProfile, Xoshiro128 } from '@flotilla/testkit';
+import type { Xoshiro128 } from '@flotilla/raft';
+import type { NetworkProfile } from '@flotilla/testkit';
 import { GroupCheckers } from './group-checkers.js';
 import { SimHost } from './sim-host.js';
 

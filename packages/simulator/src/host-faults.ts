@@ -1,5 +1,6 @@
 import type { NodeId } from '@flotilla/raft';
-import type { FaultProfile, Xoshiro128 } from '@flotilla/testkit';
+import type { Xoshiro128 } from '@flotilla/raft';
+import type { FaultProfile } from '@flotilla/testkit';
 import type { HostCluster } from './host-cluster.js';
 
 /** Of restarts, how many are struck again at once (within 0..2 steps, while recovering if syncs lag). */

@@ -1,7 +1,8 @@
 import { confMembers, groupId, NO_NODE } from '@flotilla/raft';
 import type { GroupId } from '@flotilla/raft';
 import type { KvService } from '@flotilla/multiraft';
-import { checkHistory, drawFaultProfile, healedNetwork, isRefusal, MembershipDriver, SimulationFailure, Xoshiro128 } from '@flotilla/testkit';
+import { Xoshiro128 } from '@flotilla/raft';
+import { checkHistory, drawFaultProfile, healedNetwork, isRefusal, MembershipDriver, SimulationFailure } from '@flotilla/testkit';
 import { groupMembership } from './group-membership.js';
 import { HostCluster } from './host-cluster.js';
 import { HostFaults } from './host-faults.js';

@@ -1,5 +1,6 @@
 import { groupId } from '@flotilla/raft';
-import { RELIABLE_NETWORK, Xoshiro128 } from '@flotilla/testkit';
+import { Xoshiro128 } from '@flotilla/raft';
+import { RELIABLE_NETWORK } from '@flotilla/testkit';
 import { HostCluster } from './host-cluster.js';
 import type { SimHost } from './sim-host.js';
 

@@ -1,6 +1,7 @@
 import type { KvService, ReadConsistency } from '@flotilla/multiraft';
 import { HistoryRecorder } from '@flotilla/testkit';
-import type { ClientInvocation, Xoshiro128 } from '@flotilla/testkit';
+import type { Xoshiro128 } from '@flotilla/raft';
+import type { ClientInvocation } from '@flotilla/testkit';
 
 export interface ServiceWorkloadOptions {
   readonly clients: number;

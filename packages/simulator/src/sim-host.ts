@@ -4,7 +4,8 @@ import type { GroupId, NodeId } from '@flotilla/raft';
 import { MemoryNodeStore, MemoryVolume } from '@flotilla/storage';
 import { MemoryTransport } from '@flotilla/transport';
 import type { OutgoingFrame } from '@flotilla/transport';
-import type { SimNetwork, Xoshiro128 } from '@flotilla/testkit';
+import type { Xoshiro128 } from '@flotilla/raft';
+import type { SimNetwork } from '@flotilla/testkit';
 import type { GroupCheckers } from './group-checkers.js';
 import { ManualTime } from './manual-time.js';
 
