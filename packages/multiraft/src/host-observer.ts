@@ -24,6 +24,10 @@ export interface HostObserver {
   onReady(group: GroupId, ready: Ready): void;
   onSend(message: Message): void;
   onDurableHardState(group: GroupId, hardState: HardState): void;
+  /** A Ready's entries are durable: its synced write resolved. */
+  onDurableEntries(group: GroupId, entries: readonly Entry[]): void;
+  /** The replica asked its core for a read index with this context (reads confirm leadership after this). */
+  onReadIndex(group: GroupId, context: Uint8Array): void;
   onApplied(group: GroupId, entry: Entry, stateDigest: number): void;
   /** The configuration after the entry at `index` took effect. */
   onConfApplied(group: GroupId, index: number, conf: ConfState): void;

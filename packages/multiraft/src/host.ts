@@ -342,7 +342,8 @@ export class MultiRaftHost {
       if (ticks > 0 && this.quiescence.shouldTick(replica, nowMs)) for (let i = 0; i < ticks; i++) replica.raft.tick();
       if (ticks > 0) replica.reads.reissue(nowMs - 2 * this.electionTimeoutMs);
       if (replica.proposals.length > 0) this.proposeQueued(replica);
-      replica.reads.issue(replica.raft, nowMs);
+      const observer = this.options.observer;
+      replica.reads.issue(replica.raft, nowMs, observer && ((context) => observer.onReadIndex(replica.group, context)));
       this.options.snapshots.compactIfDue(replica, () => this.carriedBatch());
       this.options.snapshots.trimLog(replica, () => this.carriedBatch());
       this.options.snapshots.maybeWriteFile(replica, () => this.schedule());
@@ -447,8 +448,10 @@ export class MultiRaftHost {
     const batch = carried ?? store.newBatch();
     let anything = mustSync || carried !== undefined;
     const hardStates: [Replica, HardState][] = [];
+    const appended: TurnWork[] = [];
     for (const { replica, ready } of work) {
       if (ready.entries.length > 0) {
+        appended.push({ replica, ready });
         batch.appendEntries(replica.group, ready.entries, replica.log.lastIndex());
         replica.log.append(ready.entries);
         mustSync = anything = true;
@@ -468,6 +471,7 @@ export class MultiRaftHost {
       await written;
     }
     for (const [replica, hardState] of hardStates) this.options.observer?.onDurableHardState(replica.group, hardState);
+    for (const { replica, ready } of appended) this.options.observer?.onDurableEntries(replica.group, ready.entries);
     this.carriedWritten(marks);
   }
 

@@ -46,8 +46,8 @@ export class ReadQueue {
     return () => this.remove(waiter);
   }
 
-  /** Asks the core for one read index covering every read queued since the last turn. */
-  issue(raft: RawNode, nowMs: number): void {
+  /** Asks the core for one read index covering every read queued since the last turn; `onAsked` hears its context. */
+  issue(raft: RawNode, nowMs: number, onAsked?: (context: Uint8Array) => void): void {
     if (this.pending.length === 0) return;
     const context = new Uint8Array(CONTEXT_BYTES);
     const view = new DataView(context.buffer);
@@ -56,6 +56,7 @@ export class ReadQueue {
     const waiters = this.pending;
     this.pending = [];
     try {
+      onAsked?.(context);
       raft.readIndex(context);
     } catch (error) {
       if (!(error instanceof ReadIndexDroppedError)) throw error;

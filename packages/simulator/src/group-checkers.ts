@@ -46,6 +46,12 @@ export class GroupCheckers {
       onDurableHardState(group, hardState) {
         if (alive()) checkers.of(group).onDurableHardState(node, hardState);
       },
+      onDurableEntries(group, entries) {
+        if (alive()) checkers.of(group).onDurableEntries(node, entries);
+      },
+      onReadIndex(group, context) {
+        if (alive()) checkers.of(group).onReadIndex(node, context);
+      },
       onApplied(group, entry, stateDigest) {
         if (alive()) checkers.of(group).onApplied(node, entry, stateDigest);
       },
