@@ -4,6 +4,7 @@ import { connect as connectTls } from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EntryType, MessageType, groupId, nodeId } from '@flotilla/raft';
 import type { Message, NodeId } from '@flotilla/raft';
+import { PeerUnreachableError } from './errors.js';
 import type { SocketFactory } from './socket-factory.js';
 import { plainTcpSockets } from './socket-factory.js';
 import { TcpTransport } from './tcp-transport.js';
@@ -77,14 +78,17 @@ describe('peer transport over mutual TLS', () => {
     await Promise.all(closing.splice(0).map((resource) => resource.close()));
   });
 
+  /** A started transport on a free loopback port, closed after the test. */
+  const startTransport = async (self: number, sockets: SocketFactory, peers: ReadonlyMap<NodeId, PeerAddress> = new Map()): Promise<TcpTransport> => {
+    const transport = new TcpTransport({ self: nodeId(self), listen: { host: loopback, port: 0 }, peers, clusterSecret, clusterId: 'tls-test', sockets });
+    closing.push(transport);
+    await transport.start();
+    return transport;
+  };
+
   /** Two nodes, node 1 reaching node 2 through a recording relay; node 2 echoes calls. */
   const pairThroughRelay = async (sockets: SocketFactory): Promise<{ relay: RecordingRelay; a: TcpTransport; b: TcpTransport; arrived: Promise<Message[]> }> => {
-    const make = (self: number) =>
-      new TcpTransport({ self: nodeId(self), listen: { host: loopback, port: 0 }, peers: new Map(), clusterSecret, clusterId: 'tls-test', sockets });
-    const a = make(1);
-    const b = make(2);
-    closing.push(a, b);
-    await Promise.all([a.start(), b.start()]);
+    const [a, b] = await Promise.all([startTransport(1, sockets), startTransport(2, sockets)]);
     const relay = new RecordingRelay(b.address());
     closing.push(relay);
     a.setPeers(new Map([[b.self, await relay.start()]]));
@@ -113,16 +117,7 @@ describe('peer transport over mutual TLS', () => {
   });
 
   it('refuses a peer whose certificate another CA signed, before any frame', async () => {
-    const node = new TcpTransport({
-      self: nodeId(2),
-      listen: { host: loopback, port: 0 },
-      peers: new Map(),
-      clusterSecret,
-      clusterId: 'tls-test',
-      sockets: mutualTlsSockets(pki.member),
-    });
-    closing.push(node);
-    await node.start();
+    const node = await startTransport(2, mutualTlsSockets(pki.member));
     const { port } = node.address();
     const refusal = await new Promise<string>((resolve) => {
       const socket = connectTls({ host: loopback, port, cert: pki.stranger.cert, key: pki.stranger.key, ca: pki.member.ca, minVersion: 'TLSv1.3' });
@@ -135,26 +130,8 @@ describe('peer transport over mutual TLS', () => {
   });
 
   it('refuses to dial a member whose certificate the cluster CA did not sign', async () => {
-    const stranger = new TcpTransport({
-      self: nodeId(2),
-      listen: { host: loopback, port: 0 },
-      peers: new Map(),
-      clusterSecret,
-      clusterId: 'tls-test',
-      sockets: mutualTlsSockets(pki.stranger),
-    });
-    closing.push(stranger);
-    await stranger.start();
-    const member = new TcpTransport({
-      self: nodeId(1),
-      listen: { host: loopback, port: 0 },
-      peers: new Map([[nodeId(2), stranger.address()]]),
-      clusterSecret,
-      clusterId: 'tls-test',
-      sockets: mutualTlsSockets(pki.member),
-    });
-    closing.push(member);
-    await member.start();
-    await expect(member.call(nodeId(2), encoder.encode('hello'), 5_000)).rejects.toThrow();
+    const stranger = await startTransport(2, mutualTlsSockets(pki.stranger));
+    const member = await startTransport(1, mutualTlsSockets(pki.member), new Map([[nodeId(2), stranger.address()]]));
+    await expect(member.call(nodeId(2), encoder.encode('hello'), 5_000)).rejects.toThrow(PeerUnreachableError);
   });
 });
