@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { KEY_ROUTE } from './kv-routes.js';
 import { createTestApp } from './testing/test-app.js';
 
@@ -15,11 +15,14 @@ const samples = (text: string, name: string): Map<string, number> => {
 
 describe('GET /metrics', () => {
   it("answers Prometheus' text format with etcd's names, the shards' gauges and the process metrics", async () => {
-    const { app } = createTestApp();
+    const { app, service } = createTestApp();
+    const status = vi.spyOn(service, 'status');
     const response = await app.request('/metrics');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
+    // One read of the node's status serves every gauge of the scrape.
+    expect(status).toHaveBeenCalledTimes(1);
     expect(samples(text, 'etcd_server_has_leader')).toEqual(new Map([['', 1]]));
     expect(samples(text, 'etcd_server_is_leader')).toEqual(new Map([['', 1]]));
     expect(samples(text, 'flotilla_shard_is_leader')).toEqual(new Map([['{shard="1"}', 1]]));

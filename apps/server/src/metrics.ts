@@ -7,7 +7,7 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Role } from '@flotilla/raft';
-import type { KvService } from '@flotilla/multiraft';
+import type { GroupStatus, KvService, NodeStatus } from '@flotilla/multiraft';
 import type { HttpCounters } from './http-counters.js';
 
 export const METRICS_PATH = '/metrics';
@@ -17,6 +17,8 @@ const LATENCY_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
 
 export interface NodeMetrics {
   readonly registry: Registry;
+  /** The exposition text: the node's status is read once for the whole scrape, not per gauge. */
+  scrape(): Promise<string>;
   /** Counts and times every request, labelled by its route pattern (never the raw path: keys are unbounded). */
   readonly middleware: MiddlewareHandler;
 }
@@ -29,8 +31,10 @@ const routeOf = (c: Context): string => {
 
 export function createNodeMetrics(service: KvService, counters: HttpCounters): NodeMetrics {
   const registry = new Registry();
+  let status: NodeStatus | undefined;
+  const scraped = (): NodeStatus => (status ??= service.status());
   collectDefaultMetrics({ register: registry });
-  const shardGauge = (name: string, help: string, value: (group: ReturnType<KvService['status']>['groups'][number]) => number): void => {
+  const shardGauge = (name: string, help: string, value: (group: GroupStatus) => number): void => {
     new Gauge({
       name,
       help,
@@ -38,7 +42,7 @@ export function createNodeMetrics(service: KvService, counters: HttpCounters): N
       registers: [registry],
       collect() {
         this.reset();
-        for (const group of service.status().groups) this.set({ shard: String(group.group) }, value(group));
+        for (const group of scraped().groups) this.set({ shard: String(group.group) }, value(group));
       },
     });
   };
@@ -52,11 +56,11 @@ export function createNodeMetrics(service: KvService, counters: HttpCounters): N
       },
     });
   };
-  const sumOver = (value: (group: ReturnType<KvService['status']>['groups'][number]) => number) => () =>
-    service.status().groups.reduce((sum, group) => sum + value(group), 0);
+  const sumOver = (value: (group: GroupStatus) => number) => () =>
+    scraped().groups.reduce((sum, group) => sum + value(group), 0);
 
   nodeGauge('etcd_server_has_leader', 'Whether every shard on this node knows its leader (1) or not (0).', () =>
-    service.status().groups.every((group) => group.leader !== 0) ? 1 : 0,
+    scraped().groups.every((group) => group.leader !== 0) ? 1 : 0,
   );
   nodeGauge('etcd_server_is_leader', 'Shards this node leads.', sumOver((group) => (group.role === Role.LEADER ? 1 : 0)));
   nodeGauge('etcd_server_proposals_committed_total', 'Committed raft entries, summed over the shards on this node.', sumOver((group) => group.commitIndex));
@@ -100,9 +104,17 @@ export function createNodeMetrics(service: KvService, counters: HttpCounters): N
       requests.inc({ ...labels, code: String(c.res.status) });
     }
   };
-  return { registry, middleware };
+  const scrape = async (): Promise<string> => {
+    status = undefined;
+    try {
+      return await registry.metrics();
+    } finally {
+      status = undefined;
+    }
+  };
+  return { registry, scrape, middleware };
 }
 
 export const registerMetricsRoute = (app: Hono, metrics: NodeMetrics): void => {
-  app.get(METRICS_PATH, async (c) => c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
+  app.get(METRICS_PATH, async (c) => c.body(await metrics.scrape(), 200, { 'Content-Type': metrics.registry.contentType }));
 };
